@@ -1,0 +1,44 @@
+# Two commands: `make run` serves the site with demo data, `make test` runs the whole suite.
+# Both set everything up from a fresh clone.
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint messages clean
+
+$(PY):
+	@python=$$(scripts/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==26.3
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet -e . --group dev
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
+
+run: messages
+	DEBUG=true $(PY) manage.py migrate --verbosity=0
+	DEBUG=true $(PY) manage.py load_demo_data
+	DEBUG=true $(PY) manage.py create_demo_staff --address $(HOST):$(PORT)
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Tests run with DEBUG off, as production does; the key only signs test sessions.
+test: messages
+	SECRET_KEY=test-only-not-a-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
+		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

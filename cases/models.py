@@ -1,0 +1,473 @@
+"""The record: cases (people), their names, relatives' reports, photos, and the coverage cited."""
+
+import hashlib
+import secrets
+
+from django.core.files.storage import storages
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import names
+from .dates import Precision, format_fuzzy_date
+from .storage import private_storage
+
+# Crockford's base32 without I, L, O, U: readable aloud and on a phone, no look-alikes.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def random_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+class Consent(models.TextChoices):
+    INTERNAL = "internal", _("Office records only")
+    PARTNERS = "partners", _("May be shared in confidence with partner organisations")
+    PUBLIC_ANONYMOUS = "public_anonymous", _("May be published without the legal name")
+    PUBLIC_NAMED = "public_named", _("May be published with the name")
+
+    @classmethod
+    def public_levels(cls):
+        return [cls.PUBLIC_ANONYMOUS, cls.PUBLIC_NAMED]
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+    UNKNOWN = "unknown", _("not known")
+
+
+class Ethnicity(models.TextChoices):
+    KAZAKH = "kazakh", _("Kazakh")
+    UYGHUR = "uyghur", _("Uyghur")
+    KYRGYZ = "kyrgyz", _("Kyrgyz")
+    HUI = "hui", _("Hui")
+    UZBEK = "uzbek", _("Uzbek")
+    TATAR = "tatar", _("Tatar")
+    OTHER = "other", _("other")
+    UNKNOWN = "unknown", _("not known")
+
+
+class Prefecture(models.TextChoices):
+    """Prefecture-level divisions of Xinjiang, where a person's hometown lies."""
+
+    URUMQI = "urumqi", _("Ürümqi")
+    KARAMAY = "karamay", _("Karamay")
+    TURPAN = "turpan", _("Turpan")
+    HAMI = "hami", _("Hami (Kumul)")
+    CHANGJI = "changji", _("Changji")
+    BORTALA = "bortala", _("Bortala")
+    BAYINGOLIN = "bayingolin", _("Bayingolin")
+    AKSU = "aksu", _("Aksu")
+    KIZILSU = "kizilsu", _("Kizilsu")
+    KASHGAR = "kashgar", _("Kashgar")
+    HOTAN = "hotan", _("Hotan")
+    ILI = "ili", _("Ili")
+    TACHENG = "tacheng", _("Tacheng (Chöchek)")
+    ALTAY = "altay", _("Altay")
+    OTHER = "other", _("elsewhere")
+    UNKNOWN = "unknown", _("not known")
+
+
+class Situation(models.TextChoices):
+    DETAINED_CAMP = "detained_camp", _("detained in a camp")
+    IMPRISONED = "imprisoned", _("imprisoned or sentenced")
+    MISSING = "missing", _("missing")
+    RELEASED_RESTRICTED = "released_restricted", _("released, but not free to leave")
+    RELEASED = "released", _("released")
+    DECEASED = "deceased", _("deceased")
+    UNKNOWN = "unknown", _("not known")
+
+    @classmethod
+    def needing_citation(cls):
+        """Grave claims that staff may set only with a cited source (DESIGN.md)."""
+        return [cls.IMPRISONED, cls.DECEASED]
+
+
+class Verification(models.TextChoices):
+    UNVERIFIED = "unverified", _("not yet verified")
+    TESTIMONY = "testimony", _("relative's testimony")
+    DOCUMENTS = "documents", _("documents seen by the office")
+    CORROBORATED = "corroborated", _("corroborated by independent sources")
+
+
+class CaseQuerySet(models.QuerySet):
+    def published(self):
+        """The only cases any public page, feed, sitemap, export or search may read."""
+        return self.filter(status=Case.Status.PUBLISHED, reference__isnull=False)
+
+
+class Case(models.Model):
+    """One missing or detained person: the record staff curate from relatives' reports."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        IN_REVIEW = "in_review", _("in review")
+        PUBLISHED = "published", _("published")
+        HIDDEN = "hidden", _("hidden")
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+    reference = models.CharField(
+        _("public reference"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Assigned at first publication; never reused."),
+    )
+
+    display_name = models.CharField(
+        _("public display name"),
+        max_length=200,
+        blank=True,
+        help_text=_("As shown publicly: a name, a pseudonym or initials, as consent allows."),
+    )
+    public_summary = models.TextField(_("public summary"), blank=True)
+
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex, default=Sex.UNKNOWN)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_date_precision = models.CharField(
+        _("birth date precision"), max_length=12, choices=Precision, default=Precision.YEAR
+    )
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=12, choices=Ethnicity, default=Ethnicity.UNKNOWN
+    )
+    hometown_prefecture = models.CharField(
+        _("hometown prefecture"), max_length=12, choices=Prefecture, default=Prefecture.UNKNOWN
+    )
+    hometown_detail = models.CharField(_("hometown county or village"), max_length=200, blank=True)
+
+    situation = models.CharField(
+        _("situation"), max_length=24, choices=Situation, default=Situation.UNKNOWN, db_index=True
+    )
+    situation_date = models.DateField(_("situation since"), null=True, blank=True)
+    situation_date_precision = models.CharField(
+        _("situation date precision"), max_length=12, choices=Precision, default=Precision.YEAR
+    )
+    last_known_place = models.CharField(_("last known place"), max_length=200, blank=True)
+
+    verification = models.CharField(
+        _("verification"), max_length=16, choices=Verification, default=Verification.UNVERIFIED
+    )
+    verification_reason = models.TextField(_("why this verification level"), blank=True)
+
+    consent = models.CharField(
+        _("publication consent"), max_length=20, choices=Consent, default=Consent.INTERNAL
+    )
+    photo_consent = models.BooleanField(_("photos may be published"), default=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self):
+        return self.display_name or self.reference or _("case #%(pk)s") % {"pk": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("cases:case_detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def consent_allows_publication(self):
+        return self.consent in Consent.public_levels()
+
+    @property
+    def situation_since(self):
+        return format_fuzzy_date(self.situation_date, self.situation_date_precision)
+
+    @property
+    def born(self):
+        return format_fuzzy_date(self.birth_date, self.birth_date_precision)
+
+
+class Name(models.Model):
+    """One spelling of a person's name, in one script, with its folded search key."""
+
+    class Kind(models.TextChoices):
+        LEGAL = "legal", _("legal name")
+        KNOWN_AS = "known_as", _("known as")
+        TRANSLITERATION = "transliteration", _("transliteration")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="names")
+    text = models.CharField(_("name"), max_length=200)
+    script = models.CharField(_("script"), max_length=12, choices=names.Script, editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.LEGAL)
+    is_public = models.BooleanField(
+        _("shown publicly"),
+        default=False,
+        help_text=_("Only when consent allows the name to be published."),
+    )
+    key = models.CharField(_("search key"), max_length=1000, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("name")
+        verbose_name_plural = _("names")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_fields()
+        super().save(*args, **kwargs)
+
+    def refresh_search_fields(self):
+        """The script and key follow the text, so search never sees a stale spelling."""
+        self.script = names.detect_script(self.text)
+        self.key = names.search_key(self.text)
+
+
+class Report(models.Model):
+    """One relative's submission. Everything here is private to the office."""
+
+    class State(models.TextChoices):
+        NEW = "new", _("new")
+        REVIEWED = "reviewed", _("reviewed")
+        SPAM = "spam", _("spam")
+
+    class Relationship(models.TextChoices):
+        PARENT = "parent", _("parent")
+        CHILD = "child", _("child")
+        SIBLING = "sibling", _("brother or sister")
+        SPOUSE = "spouse", _("husband or wife")
+        RELATIVE = "relative", _("other relative")
+        FRIEND = "friend", _("friend or neighbour")
+        OTHER = "other", _("other")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State, default=State.NEW, db_index=True
+    )
+    relationship = models.CharField(
+        _("relationship to the person"), max_length=12, choices=Relationship, blank=True
+    )
+    submitter_name = models.CharField(_("submitter's name"), max_length=200, blank=True)
+    submitter_phone = models.CharField(_("submitter's phone"), max_length=64, blank=True)
+    submitter_email = models.EmailField(_("submitter's email"), blank=True)
+    submitter_messenger = models.CharField(
+        _("submitter's messenger handle"), max_length=200, blank=True
+    )
+    narrative = models.TextField(_("what happened"), blank=True)
+    language = models.CharField(_("language used"), max_length=8)
+    consent = models.CharField(
+        _("publication consent"), max_length=20, choices=Consent, default=Consent.INTERNAL
+    )
+    photo_consent = models.BooleanField(_("photos may be published"), default=False)
+    receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return _("report #%(pk)s") % {"pk": self.pk}
+
+    RECEIPT_LENGTH = 16
+
+    class Progress(models.TextChoices):
+        """What a relative is told about their report, in plain words."""
+
+        RECEIVED = "received", _("We have received your report. No one has reviewed it yet.")
+        UNDER_REVIEW = "under_review", _("Our staff are reviewing your report.")
+        PUBLISHED = "published", _("The case is published.")
+        NOT_PUBLISHED = "not_published", _("The case is not published.")
+
+    def progress(self) -> "Report.Progress":
+        """The state shown on the status page: never more than the relative needs to know."""
+        case = self.case
+        if self.state == self.State.SPAM or (case and case.status == Case.Status.HIDDEN):
+            return self.Progress.NOT_PUBLISHED
+        if case and case.is_published:
+            return self.Progress.PUBLISHED
+        if self.state == self.State.REVIEWED or (case and case.status == Case.Status.IN_REVIEW):
+            return self.Progress.UNDER_REVIEW
+        return self.Progress.RECEIVED
+
+    @staticmethod
+    def hash_receipt(code: str) -> str:
+        """Receipts carry 80 random bits: a plain hash already makes a stolen table useless."""
+        normalised = "".join(code.upper().split()).replace("-", "")
+        return hashlib.sha256(normalised.encode()).hexdigest()
+
+    def issue_receipt(self) -> str:
+        """Set a new receipt and return its code: the only time the code exists in clear."""
+        code = random_code(self.RECEIPT_LENGTH)
+        self.receipt_hash = self.hash_receipt(code)
+        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def private_photo_path(instance, filename):
+    return f"photos/{timezone.now():%Y/%m}/{filename}"
+
+
+class Photo(models.Model):
+    """A sanitized image of the person or a document, kept in private storage."""
+
+    class Kind(models.TextChoices):
+        PORTRAIT = "portrait", _("photo of the person")
+        DOCUMENT = "document", _("document")
+        OTHER = "other", _("other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    report = models.ForeignKey(
+        Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.PORTRAIT)
+    alt_text = models.CharField(_("description"), max_length=300, blank=True)
+    approved = models.BooleanField(_("approved by a moderator"), default=False)
+    image = models.ImageField(
+        storage=private_storage,
+        upload_to=private_photo_path,
+        editable=False,
+    )
+    thumbnail = models.ImageField(
+        storage=private_storage, upload_to=private_photo_path, editable=False
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    sha256 = models.CharField(max_length=64, editable=False, db_index=True)
+    public_name = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Random file name of the public copy while the case is published."),
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.alt_text or _("photo #%(pk)s") % {"pk": self.pk}
+
+    @property
+    def public_url(self):
+        return storages["default"].url(self.public_name) if self.public_name else ""
+
+
+class Source(models.Model):
+    """A piece of coverage that case pages cite."""
+
+    class Kind(models.TextChoices):
+        NEWS = "news", _("news report")
+        NGO = "ngo", _("NGO report")
+        OFFICIAL = "official", _("official document")
+        VIDEO = "video", _("video testimony")
+        SOCIAL = "social", _("social media post")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.NEWS)
+    title = models.CharField(_("title"), max_length=500)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    author = models.CharField(_("author"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    url = models.URLField(_("link"), max_length=1000, blank=True)
+    archive_url = models.URLField(_("archived copy"), max_length=1000, blank=True)
+    published_date = models.DateField(_("date published"), null=True, blank=True)
+    published_date_precision = models.CharField(
+        _("date precision"), max_length=12, choices=Precision, default=Precision.DAY
+    )
+    accessed_date = models.DateField(_("date accessed"), null=True, blank=True)
+    notes = models.TextField(
+        _("note on the source"),
+        blank=True,
+        help_text=_("Shown publicly, e.g. what the source says of its own dates."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-published_date", "title"]
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("cases:source_detail", kwargs={"pk": self.pk})
+
+    @property
+    def published(self):
+        return format_fuzzy_date(self.published_date, self.published_date_precision)
+
+
+class Citation(models.Model):
+    """What one source supports about one case, and where in the source it says so."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    claim = models.CharField(_("what it supports"), max_length=500)
+    locator = models.CharField(
+        _("where in the source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Paragraph, page or timestamp."),
+    )
+    excerpt = models.TextField(_("excerpt"), blank=True)
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.claim
+
+
+class Event(models.Model):
+    """A dated step in a case's timeline."""
+
+    class Kind(models.TextChoices):
+        DETAINED = "detained", _("detained")
+        TRANSFERRED = "transferred", _("transferred")
+        SENTENCED = "sentenced", _("sentenced")
+        RELEASED = "released", _("released")
+        DIED = "died", _("died")
+        CONTACT_LOST = "contact_lost", _("contact lost")
+        TRAVEL_RESTRICTED = "travel_restricted", _("travel restricted")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("what happened"), max_length=20, choices=Kind)
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=12, choices=Precision, default=Precision.YEAR
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    public_text = models.TextField(_("public text"), blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["date", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.when}".strip()
+
+    @property
+    def when(self):
+        return format_fuzzy_date(self.date, self.date_precision)

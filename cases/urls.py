@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import report_views, views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("report/", report_views.report_new, name="report"),
+    path("report/status/", report_views.report_status, name="report_status"),
+    path("report/status/add/", report_views.report_add, name="report_add"),
+    path("report/status/forget/", report_views.report_forget, name="report_forget"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/<str:reference>/", views.case_detail, name="case_detail"),
+    path("sources/", views.source_list, name="source_list"),
+    path("sources/<int:pk>/", views.source_detail, name="source_detail"),
+]

@@ -1,0 +1,65 @@
+"""Fixtures shared by every test module."""
+
+import os
+import shutil
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+
+@pytest.fixture(autouse=True)
+def isolated_media(settings, tmp_path):
+    """Each test gets empty public and private media roots, and plain static files."""
+    public, private = tmp_path / "public", tmp_path / "private"
+    settings.MEDIA_ROOT = public
+    settings.PRIVATE_MEDIA_ROOT = private
+    settings.STORAGES = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": public, "base_url": settings.MEDIA_URL},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": private, "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return public, private
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser_page(live_server):
+    """A headless Chromium page that records console errors and every request it makes.
+
+    Uses Debian's chromium: Playwright's own browser download does not work on our machines.
+    """
+    if CHROMIUM is None:
+        pytest.skip("No Chromium found: install it with `apt-get install chromium` (Debian).")
+    # Playwright's sync API keeps an event loop in this thread; the test thread only sets up
+    # rows before and reads them after, never concurrently with the live server's thread.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page()
+        page.console_errors = []
+        page.requested_urls = []
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+        page.on("request", lambda r: page.requested_urls.append(r.url))
+        yield page
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

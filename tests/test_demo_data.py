@@ -1,0 +1,48 @@
+"""The demo loader builds what the AP story states, once."""
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Case, Citation, Report, Source
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return [model.objects.count() for model in (Case, Citation, Report, Source)]
+
+
+def test_demo_data_publishes_the_two_brothers_citing_the_ap_story():
+    call_command("load_demo_data")
+    published = Case.objects.published()
+    assert published.count() == 2
+    assert {c.get_situation_display() for c in published} == {
+        "detained in a camp",
+        "released, but not free to leave",
+    }
+    for case in published:
+        assert case.citations.get().source.publisher == "The Associated Press"
+
+
+def test_demo_data_gives_staff_a_queue_of_unpublished_example_reports():
+    call_command("load_demo_data")
+    reports = Report.objects.all()
+    assert reports.count() == 3
+    assert not Case.objects.published().filter(reports__in=reports).exists()
+
+
+def test_loading_demo_data_twice_changes_nothing():
+    call_command("load_demo_data")
+    before = counts()
+    call_command("load_demo_data")
+    assert counts() == before
+
+
+def test_home_lists_the_demo_cases_and_a_case_shows_its_ap_citation(client):
+    call_command("load_demo_data")
+    home = client.get("/en/")
+    assert "Younger brother of Adilgazy Yergazy (detained)" in home.text
+    case = Case.objects.published().first()
+    page = client.get(case.get_absolute_url())
+    assert "The Associated Press" in page.text
+    assert "little brothers were arrested" in page.text

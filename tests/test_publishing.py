@@ -1,0 +1,79 @@
+"""Publishing and unpublishing: consent, citations, and the public copies of photos."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cases.models import Case, Citation, Consent, Situation
+from cases.services import publish_case, unpublish_case
+
+from .factories import make_case, make_photo, make_published_case, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def files_under(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def test_publishing_refuses_without_public_consent():
+    case = make_case(consent=Consent.PARTNERS, verification_reason="seen the documents")
+    with pytest.raises(ValidationError, match="not consented"):
+        publish_case(case=case)
+    case.refresh_from_db()
+    assert case.status == Case.Status.DRAFT
+    assert case.reference is None
+
+
+def test_publishing_refuses_without_citation_or_verification_reason():
+    with pytest.raises(ValidationError, match="citation or a reason"):
+        publish_case(case=make_case())
+
+
+def test_publishing_deceased_needs_a_citation_even_with_a_reason():
+    case = make_case(situation=Situation.DECEASED, verification_reason="family says so")
+    with pytest.raises(ValidationError, match="only be published with a citation"):
+        publish_case(case=case)
+    Citation.objects.create(case=case, source=make_source(), claim="Died in custody")
+    assert publish_case(case=case).is_published
+
+
+def test_publishing_assigns_a_reference_once():
+    case = make_published_case()
+    reference = case.reference
+    unpublish_case(case=case)
+    assert publish_case(case=case).reference == reference
+
+
+def test_only_approved_photos_of_consenting_cases_reach_public_storage(isolated_media):
+    public_root, _ = isolated_media
+    case = make_case(photo_consent=True)
+    approved = make_photo(case, approved=True)
+    make_photo(case, approved=False)
+    Citation.objects.create(case=case, source=make_source(), claim="Detained")
+    publish_case(case=case)
+    approved.refresh_from_db()
+    assert files_under(public_root) == [approved.public_name]
+    assert (public_root / approved.public_name).read_bytes() == approved.image.read()
+
+
+def test_no_photo_is_public_without_photo_consent(isolated_media):
+    public_root, _ = isolated_media
+    case = make_case(photo_consent=False)
+    make_photo(case, approved=True)
+    Citation.objects.create(case=case, source=make_source(), claim="Detained")
+    publish_case(case=case)
+    assert files_under(public_root) == []
+
+
+def test_unpublishing_removes_public_photo_copies(
+    isolated_media, django_capture_on_commit_callbacks
+):
+    public_root, private_root = isolated_media
+    case = make_case(photo_consent=True)
+    make_photo(case, approved=True)
+    Citation.objects.create(case=case, source=make_source(), claim="Detained")
+    publish_case(case=case)
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_case(case=case)
+    assert files_under(public_root) == []
+    assert len(files_under(private_root)) == 2  # the image and its thumbnail stay private

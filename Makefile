@@ -23,7 +23,7 @@ $(STAMP): $(PY) pyproject.toml
 install: $(STAMP)
 
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
+	cd locale && ../$(VENV)/bin/django-admin compilemessages --verbosity=0
 
 run: messages
 	DEBUG=true $(PY) manage.py migrate --verbosity=0

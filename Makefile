@@ -23,7 +23,7 @@ $(STAMP): $(PY) pyproject.toml
 install: $(STAMP)
 
 messages: install
-	cd locale && ../$(VENV)/bin/django-admin compilemessages --verbosity=0
+	DJANGO_SETTINGS_MODULE= $(VENV)/bin/django-admin compilemessages --ignore=.venv --verbosity=0
 
 run: messages
 	DEBUG=true $(PY) manage.py migrate --verbosity=0

@@ -225,6 +225,7 @@ if envbool("BEHIND_TLS_PROXY", False):
 
 # Errors go to the console without request bodies: Django's reporter already
 # hides POST values of views marked with sensitive_post_parameters.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "advocacy.reporting.PrivateRequestFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -92,6 +92,7 @@ class PhotoForm(forms.Form):
     file = forms.FileField(
         label=_("Photo"),
         required=False,
+        allow_empty_file=True,  # our pipeline names the file in its refusal; Django's would not
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}
         ),

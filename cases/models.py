@@ -463,7 +463,7 @@ class Event(models.Model):
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        ordering = ["date", "id"]
+        ordering = [models.F("date").asc(nulls_last=True), "id"]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.when}".strip()

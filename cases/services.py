@@ -9,6 +9,7 @@ from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from .models import CODE_ALPHABET, Case, Name, Photo, Report, Situation, random_code
 
@@ -115,6 +116,7 @@ def _copy_to_public(photo: Photo, public: Storage) -> str:
         return public.save(f"photos/{token}.jpg", ContentFile(private_file.read()))
 
 
+@sensitive_variables()
 def submit_report(
     *, person: dict, spellings: list[str], report: dict, photos: list, language: str
 ) -> tuple[Report, str]:
@@ -135,6 +137,7 @@ def submit_report(
     return new_report, code
 
 
+@sensitive_variables()
 def add_to_report(*, report: Report, narrative: str, photos: list) -> Report:
     """A relative adds text or photos to their report; staff see it as news to review."""
     with removing_files_on_failure() as written, transaction.atomic():

@@ -4,7 +4,16 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import sync_playwright
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits and cached pages of one test must not leak into the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -68,7 +68,11 @@ def browser_page(live_server):
         page.requested_urls = []
         page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
         page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-        page.on("request", lambda r: page.requested_urls.append(r.url))
+        # blob: and data: URLs (photo previews) never leave the browser.
+        page.on(
+            "request",
+            lambda r: r.url.startswith(("http:", "https:")) and page.requested_urls.append(r.url),
+        )
         yield page
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

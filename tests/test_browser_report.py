@@ -1,0 +1,65 @@
+"""A relative on a phone reports in Kazakh with two photos, then checks and adds to the report."""
+
+import pytest
+from PIL import Image
+
+from cases.models import Photo, Report
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Records what the progress bar showed, so the test can tell it really moved.
+WATCH_PROGRESS = """
+window.progressSeen = [];
+const box = document.querySelector('[data-progress]');
+new MutationObserver(() => {
+  if (!box.hidden) window.progressSeen.push(box.querySelector('progress').value);
+}).observe(box, {attributes: true, subtree: true, attributeFilter: ['hidden', 'value']});
+box.querySelector('progress').addEventListener('change', () => {});
+"""
+
+
+def photo_file(tmp_path, name, color):
+    path = tmp_path / name
+    Image.new("RGB", (1600, 1200), color).save(path, "JPEG", quality=95)
+    return path
+
+
+def fill_report(page, tmp_path):
+    page.fill("input[name='names-0-text']", "Әділғазы Ерғазы")
+    page.fill("input[name='names-1-text']", "Adilgazy Yergazy")
+    page.check("input[name='situation'][value='detained_camp']")
+    page.fill("input[name='situation_year']", "2017")
+    page.fill("textarea[name='narrative']", "Полиция үйден алып кетті.")
+    page.set_input_files("input[name='photos-0-file']", photo_file(tmp_path, "a.jpg", "red"))
+    page.set_input_files("input[name='photos-1-file']", photo_file(tmp_path, "b.jpg", "blue"))
+    page.check("input[name='consent'][value='public_anonymous']")
+
+
+def test_a_relative_on_a_phone_reports_checks_and_adds_a_photo(
+    live_server, browser_page, tmp_path
+):
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/kk/report/")
+    assert page.locator("html").get_attribute("lang") == "kk"
+    fill_report(page, tmp_path)
+    assert page.locator("[data-preview] img").count() == 2  # previews shown
+    page.evaluate(WATCH_PROGRESS)
+    page.wait_for_timeout(3100)  # a person takes longer than the form's bot threshold
+    page.click("form[data-upload-form] button[type='submit']")
+    code = page.locator(".receipt-code code").inner_text(timeout=15000)
+    assert page.evaluate("window.progressSeen.length") > 0, "the progress bar never showed"
+    assert Report.objects.get().language == "kk"
+    assert Photo.objects.count() == 2
+
+    page.goto(f"{live_server.url}/kk/report/status/")
+    page.fill("input[name='code']", code)
+    page.click("form.receipt-form button[type='submit']")
+    assert page.locator("[data-report-progress='received']").is_visible()
+
+    page.set_input_files("input[name='photos-0-file']", photo_file(tmp_path, "c.jpg", "green"))
+    page.click("form[data-upload-form] button[type='submit']")
+    page.locator(".alert-success").wait_for(timeout=15000)
+    assert Photo.objects.count() == 3
+    assert page.console_errors == []
+    assert all(url.startswith(live_server.url) for url in page.requested_urls)

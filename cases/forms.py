@@ -44,14 +44,13 @@ CONSENT_EXPLAINED = [
 ]
 
 
-def year_field(label, **kwargs):
+def year_field(label):
     return forms.IntegerField(
         label=label,
         min_value=1900,
         max_value=date.today().year,
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1985"}),
-        **kwargs,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
 
@@ -60,7 +59,9 @@ class NameForm(forms.Form):
         label=_("Name"),
         max_length=200,
         required=False,
-        help_text=_("In any script: Kazakh, Uyghur, Russian, Chinese or Latin letters."),
+        help_text=_(
+            "Write it as many ways as you know it: Kazakh, Uyghur, Russian, Chinese or Latin letters."
+        ),
     )
 
     def clean_text(self):
@@ -68,6 +69,12 @@ class NameForm(forms.Form):
 
 
 class BaseNameFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if index:  # the first box asks for the name, the others for more spellings
+            form.fields["text"].label = _("Another spelling")
+            form.fields["text"].help_text = ""
+
     def clean(self):
         if any(self.errors):
             return

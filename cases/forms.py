@@ -60,7 +60,8 @@ class NameForm(forms.Form):
         max_length=200,
         required=False,
         help_text=_(
-            "Write it as many ways as you know it: Kazakh, Uyghur, Russian, Chinese or Latin letters."
+            "Write it as many ways as you know it: Kazakh, Uyghur, Russian, Chinese or Latin "
+            "letters."
         ),
     )
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
     "cases",
 ]
 
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -175,9 +177,7 @@ STORAGES = {
     },
 }
 
-# Uploads: up to 5 photos of 15 MB each, plus text.
-MAX_PHOTOS_PER_REPORT = 5
-MAX_PHOTO_BYTES = 15 * 1024 * 1024
+# Uploads: up to 5 photos of 15 MB each (cases/photos.py and cases/forms.py), plus text.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400

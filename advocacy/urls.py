@@ -3,15 +3,39 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.i18n import set_language
+from django.views.decorators.http import require_safe
 
 from cases import views
+from cases.caching import cache_public_page
+from cases.feeds import NewCasesFeed
+from cases.sitemaps import SITEMAPS
+
+
+def public(view):
+    """Django's own views (feed, sitemaps), read-only and cached like our public pages."""
+    return require_safe(cache_public_page(view))
+
 
 urlpatterns = [
     path("", views.root_redirect, name="root"),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("feeds/cases.atom", public(NewCasesFeed()), name="feed_cases"),
+    path(
+        "sitemap.xml",
+        public(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        public(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("data/cases.json", views.cases_json, name="data_cases_json"),
+    path("data/cases.csv", views.cases_csv, name="data_cases_csv"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -1,64 +1,525 @@
-"""Django admin for staff. Plain registration; the moderation workflow builds on it."""
+"""Moderation in Django admin: queues, review, redaction, photos, sources, merging, publishing.
 
-from django.contrib import admin
+Every state change goes through cases/services.py, which enforces the roles.
+"""
 
-from .models import Case, Citation, Event, Name, Photo, Report, Source
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import search, services, staff_exports
+from .models import Case, CaseMerge, Citation, Event, Name, Photo, Report, Source
+
+PRIVATE = _("Private: never published, never shared.")
+
+
+def photo_file_url(photo: Photo, variant: str = "thumbnail") -> str:
+    return reverse("admin:cases_photo_file", args=[photo.pk, variant])
+
+
+def thumbnail(photo: Photo):
+    if not photo.pk or not photo.thumbnail:
+        return "—"
+    return format_html(
+        '<a href="{}"><img src="{}" alt="{}" class="admin-thumbnail"></a>',
+        photo_file_url(photo, "image"),
+        photo_file_url(photo),
+        photo.alt_text,
+    )
+
+
+def duplicate_links(case: Case):
+    """Likely duplicates, each with a link to open it and one to merge it into this case."""
+    if case.pk is None:
+        return "—"
+    found = search.likely_duplicates(case)
+    if not found:
+        return gettext("No likely duplicate found.")
+    return format_html(
+        "<ul class='duplicates'>{}</ul>",
+        format_html_join(
+            "",
+            '<li><a href="{}">{}</a> ({}) · <a href="{}">{}</a></li>',
+            (
+                (
+                    reverse("admin:cases_case_change", args=[other.pk]),
+                    other,
+                    ", ".join(str(reason) for reason in reasons),
+                    reverse("admin:cases_case_merge", args=[case.pk, other.pk]),
+                    gettext("merge it into this case"),
+                )
+                for other, _score, reasons in found
+            ),
+        ),
+    )
 
 
 class NameInline(admin.TabularInline):
     model = Name
-    extra = 0
+    extra = 1
     fields = ["text", "kind", "is_public", "script"]
     readonly_fields = ["script"]
+
+
+class ReportInline(admin.StackedInline):
+    """What relatives sent, read-only beside the public fields staff write."""
+
+    model = Report
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("Reports from relatives (private)")
+    fields = [
+        "created_at",
+        "state",
+        "relationship",
+        "language",
+        "consent",
+        "photo_consent",
+        "narrative",
+        "submitter_name",
+        "submitter_phone",
+        "submitter_email",
+        "submitter_messenger",
+        "taken_by",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PhotoInline(admin.TabularInline):
+    model = Photo
+    extra = 0
+    can_delete = True
+    fields = ["preview", "kind", "alt_text", "approved", "report"]
+    readonly_fields = ["preview", "report"]
+
+    @admin.display(description=_("photo"))
+    def preview(self, photo):
+        return thumbnail(photo)
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class CitationInline(admin.StackedInline):
     model = Citation
     extra = 0
     autocomplete_fields = ["source"]
+    fields = ["source", "claim", "locator", "excerpt"]
 
 
 class EventInline(admin.TabularInline):
     model = Event
     extra = 0
     autocomplete_fields = ["source"]
+    fields = ["kind", "date", "date_precision", "place", "public_text", "source"]
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(SimpleHistoryAdmin):
     list_display = [
-        "__str__",
-        "reference",
+        "label",
         "status",
         "situation",
         "hometown_prefecture",
+        "consent",
+        "verification",
+        "report_count",
         "updated_at",
     ]
-    list_filter = ["status", "situation", "hometown_prefecture", "consent", "verification"]
-    search_fields = ["display_name", "reference", "names__text"]
-    readonly_fields = ["reference", "published_at", "created_at", "updated_at"]
-    inlines = [NameInline, CitationInline, EventInline]
+    list_filter = [
+        "status",
+        "situation",
+        "hometown_prefecture",
+        "consent",
+        "verification",
+        "created_at",
+        "updated_at",
+    ]
+    search_fields = ["reference"]
+    search_help_text = _("Any spelling of a name, in any script, or a reference.")
+    list_per_page = 50
+    readonly_fields = [
+        "status",
+        "reference",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "hidden_reason",
+        "possible_duplicates",
+    ]
+    fieldsets = [
+        (
+            _("Public page"),
+            {
+                "fields": [
+                    ("status", "reference", "published_at"),
+                    "hidden_reason",
+                    "display_name",
+                    "public_summary",
+                    ("situation", "situation_date", "situation_date_precision"),
+                    "last_known_place",
+                ]
+            },
+        ),
+        (
+            _("Person"),
+            {
+                "fields": [
+                    "sex",
+                    ("birth_date", "birth_date_precision"),
+                    "ethnicity",
+                    ("hometown_prefecture", "hometown_detail"),
+                ]
+            },
+        ),
+        (_("Verification"), {"fields": ["verification", "verification_reason"]}),
+        (
+            _("Consent"),
+            {
+                "fields": ["consent", "photo_consent"],
+                "description": _("Lowering consent takes a published case off the site at once."),
+            },
+        ),
+        (_("Likely duplicates"), {"fields": ["possible_duplicates"]}),
+        (_("Record"), {"fields": [("created_at", "updated_at")]}),
+    ]
+    inlines = [NameInline, ReportInline, PhotoInline, CitationInline, EventInline]
+    actions = ["export_for_partners"]
+    change_form_template = "admin/cases/case/change_form.html"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("names")
+            .annotate(report_count=Count("reports", distinct=True))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return search.search_cases(queryset, search_term, public_only=False), False
+
+    @admin.display(description=_("case"), ordering="display_name")
+    def label(self, case):
+        first_name = next(iter(case.names.all()), None)
+        return case.display_name or (first_name.text if first_name else str(case))
+
+    @admin.display(description=_("reports"), ordering="report_count")
+    def report_count(self, case):
+        return case.report_count
+
+    @admin.display(description=_("likely duplicates"))
+    def possible_duplicates(self, case):
+        return duplicate_links(case)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        message = services.after_case_edit(case=form.instance, by=request.user)
+        if message:
+            self.message_user(request, message, messages.WARNING)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/moderate/", view(self.moderate_view), name="cases_case_moderate"),
+            path("<int:pk>/merge/<int:other>/", view(self.merge_view), name="cases_case_merge"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["can_publish"] = request.user.has_perm("cases.publish_case")
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def moderate_view(self, request, pk):
+        """The buttons of the change page: send for review, publish, unpublish, hide."""
+        case = get_object_or_404(Case, pk=pk)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:cases_case_change", args=[pk]))
+        action = request.POST.get("action")
+        steps = {
+            "review": lambda: services.send_for_review(case=case, by=request.user),
+            "publish": lambda: services.publish_case(case=case, by=request.user),
+            "unpublish": lambda: services.unpublish_case(case=case, by=request.user),
+            "hide": lambda: services.unpublish_case(
+                case=case,
+                by=request.user,
+                status=Case.Status.HIDDEN,
+                reason=request.POST.get("reason", ""),
+            ),
+        }
+        if action not in steps:
+            raise Http404
+        try:
+            steps[action]()
+        except (ValidationError, PermissionDenied) as refusal:
+            for message in getattr(refusal, "messages", [str(refusal)]):
+                self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(request, DONE_MESSAGES[action], messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:cases_case_change", args=[pk]))
+
+    def merge_view(self, request, pk, other):
+        """Confirm, then fold the duplicate `other` into case `pk`."""
+        kept, duplicate = get_object_or_404(Case, pk=pk), get_object_or_404(Case, pk=other)
+        if request.method == "POST":
+            try:
+                services.merge_cases(kept=kept, duplicate=duplicate, by=request.user)
+            except (ValidationError, PermissionDenied) as refusal:
+                for message in getattr(refusal, "messages", [str(refusal)]):
+                    self.message_user(request, message, messages.ERROR)
+            else:
+                self.message_user(
+                    request, gettext("The duplicate was merged into this case."), messages.SUCCESS
+                )
+            return HttpResponseRedirect(reverse("admin:cases_case_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "kept": kept,
+            "duplicate": duplicate,
+            "opts": self.opts,
+            "title": gettext("Merge duplicate cases"),
+        }
+        return TemplateResponse(request, "admin/cases/case/merge.html", context)
+
+    @admin.action(description=_("Export for partners (CSV; cases kept internal are left out)"))
+    def export_for_partners(self, request, queryset):
+        return staff_exports.partner_csv_response(queryset)
+
+
+DONE_MESSAGES = {
+    "review": _("The case was sent for review."),
+    "publish": _("The case is published."),
+    "unpublish": _("The case was taken off the public site."),
+    "hide": _("The case is hidden."),
+}
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "state", "case", "language", "consent", "created_at"]
-    list_filter = ["state", "consent", "language"]
-    list_select_related = ["case"]
-    raw_id_fields = ["case"]
-    readonly_fields = ["created_at", "updated_at"]
+class ReportAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "created_at",
+        "state",
+        "language",
+        "consent",
+        "case_link",
+        "at_office",
+    ]
+    list_filter = ["state", "consent", "language", "created_at"]
+    list_select_related = ["case", "taken_by"]
+    search_fields = ["case__display_name", "case__reference"]
+    autocomplete_fields = ["case"]
+    actions = ["mark_spam", "mark_reviewed", "mark_new"]
+    readonly_fields = [
+        "state",
+        "language",
+        "consent",
+        "photo_consent",
+        "taken_by",
+        "created_at",
+        "updated_at",
+        "photos_sent",
+        "possible_duplicates",
+    ]
+    fieldsets = [
+        (
+            _("Report"),
+            {
+                "fields": [
+                    ("state", "language", "created_at"),
+                    "case",
+                    "relationship",
+                    "narrative",
+                    "photos_sent",
+                ],
+                "description": _(
+                    "Edit the narrative to redact it: what you remove is not kept in the history."
+                ),
+            },
+        ),
+        (
+            _("The person who reported (private)"),
+            {
+                "fields": [
+                    "submitter_name",
+                    "submitter_phone",
+                    "submitter_email",
+                    "submitter_messenger",
+                    "taken_by",
+                ],
+                "description": PRIVATE,
+            },
+        ),
+        (_("Consent"), {"fields": [("consent", "photo_consent")]}),
+        (_("Likely duplicates"), {"fields": ["possible_duplicates"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # reports come through the form, at the office too
+
+    @admin.display(description=_("case"))
+    def case_link(self, report):
+        if report.case is None:
+            return "—"
+        url = reverse("admin:cases_case_change", args=[report.case_id])
+        return format_html('<a href="{}">{}</a>', url, report.case)
+
+    @admin.display(description=_("at the office"), boolean=True)
+    def at_office(self, report):
+        return report.taken_by_id is not None
+
+    @admin.display(description=_("photos"))
+    def photos_sent(self, report):
+        return format_html_join(" ", "{}", ((thumbnail(p),) for p in report.photos.all())) or "—"
+
+    @admin.display(description=_("likely duplicates"))
+    def possible_duplicates(self, report):
+        return duplicate_links(report.case) if report.case else "—"
+
+    def save_model(self, request, obj, form, change):
+        """Attaching a report to another case goes through the service, photos and consent too."""
+        new_case = obj.case
+        if change and "case" in form.changed_data and new_case is not None:
+            obj.case = Report.objects.get(pk=obj.pk).case
+            super().save_model(request, obj, form, change)
+            services.attach_report(report=obj, case=new_case, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def _mark(self, request, queryset, state):
+        for report in queryset:
+            services.mark_report(report=report, state=state, by=request.user)
+        self.message_user(request, gettext("Marked %(count)d reports.") % {"count": len(queryset)})
+
+    @admin.action(description=_("Mark as spam"))
+    def mark_spam(self, request, queryset):
+        self._mark(request, queryset, Report.State.SPAM)
+
+    @admin.action(description=_("Mark as reviewed"))
+    def mark_reviewed(self, request, queryset):
+        self._mark(request, queryset, Report.State.REVIEWED)
+
+    @admin.action(description=_("Mark as new"))
+    def mark_new(self, request, queryset):
+        self._mark(request, queryset, Report.State.NEW)
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "case", "kind", "approved", "width", "height"]
+class PhotoAdmin(SimpleHistoryAdmin):
+    list_display = ["preview", "__str__", "case", "kind", "approved", "width", "height"]
     list_filter = ["approved", "kind"]
     list_select_related = ["case"]
     raw_id_fields = ["case", "report"]
+    fields = ["preview", "case", "report", "kind", "alt_text", "approved", "width", "height"]
+    readonly_fields = ["preview", "width", "height"]
+    actions = ["approve", "withdraw_approval"]
+
+    @admin.display(description=_("photo"))
+    def preview(self, photo):
+        return thumbnail(photo)
+
+    def has_add_permission(self, request):
+        return False  # photos arrive only through the sanitizing pipeline
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.after_case_edit(case=obj.case, by=request.user)
+
+    def _set_approved(self, request, queryset, approved):
+        for photo in queryset.select_related("case"):
+            photo.approved = approved
+            photo.save(update_fields=["approved"])
+            services.after_case_edit(case=photo.case, by=request.user)
+
+    @admin.action(description=_("Approve the selected photos"))
+    def approve(self, request, queryset):
+        self._set_approved(request, queryset, True)
+
+    @admin.action(description=_("Withdraw approval of the selected photos"))
+    def withdraw_approval(self, request, queryset):
+        self._set_approved(request, queryset, False)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/file/<str:variant>/",
+                self.admin_site.admin_view(self.file_view),
+                name="cases_photo_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request, pk, variant):
+        """The only way to see a private photo: a staff member allowed to view photos."""
+        photo = get_object_or_404(Photo, pk=pk)
+        if variant not in ("image", "thumbnail") or not self.has_view_permission(request, photo):
+            raise Http404
+        response = FileResponse(getattr(photo, variant).open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Disposition"] = "inline"
+        return response
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "publisher", "kind", "published_date"]
-    list_filter = ["kind"]
-    search_fields = ["title", "publisher", "author"]
+    list_display = ["title", "publisher", "kind", "published_date", "citation_count"]
+    list_filter = ["kind", "language"]
+    search_fields = ["title", "publisher", "author", "url"]
+    readonly_fields = ["cited_by"]
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "publisher", "author", "language"]}),
+        (_("Where"), {"fields": ["url", "archive_url"]}),
+        (
+            _("When"),
+            {"fields": [("published_date", "published_date_precision"), "accessed_date"]},
+        ),
+        (None, {"fields": ["notes", "cited_by"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description=_("citations"), ordering="citation_count")
+    def citation_count(self, source):
+        return source.citation_count
+
+    @admin.display(description=_("cases that cite it"))
+    def cited_by(self, source):
+        citations = source.citations.select_related("case")
+        return format_html_join(
+            "",
+            '<p><a href="{}">{}</a>: {}</p>',
+            (
+                (reverse("admin:cases_case_change", args=[c.case_id]), c.case, c.claim)
+                for c in citations
+            ),
+        ) or gettext("No case cites it yet.")
+
+
+@admin.register(CaseMerge)
+class CaseMergeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "merged_by", "merged_at"]
+    list_select_related = ["kept", "merged_by"]
+    readonly_fields = ["kept", "merged_case_id", "merged_label", "moved", "merged_by", "merged_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

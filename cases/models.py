@@ -3,11 +3,13 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from . import names
 from .dates import Precision, format_fuzzy_date
@@ -30,6 +32,12 @@ class Consent(models.TextChoices):
     @classmethod
     def public_levels(cls):
         return [cls.PUBLIC_ANONYMOUS, cls.PUBLIC_NAMED]
+
+    @classmethod
+    def most_restrictive(cls, *levels):
+        """When relatives disagree, the case follows the one who allowed least."""
+        order = list(cls.values)
+        return min(levels, key=order.index)
 
 
 class Sex(models.TextChoices):
@@ -166,12 +174,17 @@ class Case(models.Model):
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-published_at", "-created_at"]
         indexes = [models.Index(fields=["status", "-published_at"])]
+        permissions = [
+            ("publish_case", _("Can publish, unpublish and hide cases")),
+            ("merge_case", _("Can merge duplicate cases")),
+        ]
 
     def __str__(self):
         return self.display_name or self.reference or _("case #%(pk)s") % {"pk": self.pk}
@@ -233,6 +246,16 @@ class Name(models.Model):
         self.key = names.search_key(self.text)
 
 
+PRIVATE_FIELDS = [
+    "submitter_name",
+    "submitter_phone",
+    "submitter_email",
+    "submitter_messenger",
+    "narrative",
+    "receipt_hash",
+]
+
+
 class Report(models.Model):
     """One relative's submission. Everything here is private to the office."""
 
@@ -272,8 +295,21 @@ class Report(models.Model):
     )
     photo_consent = models.BooleanField(_("photos may be published"), default=False)
     receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("taken at the office by"),
+    )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # What relatives wrote and how to reach them is never copied into history: a redaction
+    # must really remove what it removes.
+    history = HistoricalRecords(excluded_fields=PRIVATE_FIELDS)
 
     class Meta:
         verbose_name = _("report")
@@ -354,6 +390,7 @@ class Photo(models.Model):
         help_text=_("Random file name of the public copy while the case is published."),
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("photo")
@@ -426,6 +463,7 @@ class Citation(models.Model):
         help_text=_("Paragraph, page or timestamp."),
     )
     excerpt = models.TextField(_("excerpt"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("citation")
@@ -471,3 +509,24 @@ class Event(models.Model):
     @property
     def when(self):
         return format_fuzzy_date(self.date, self.date_precision)
+
+
+class CaseMerge(models.Model):
+    """Who merged which duplicate into which case: the duplicate itself is gone afterwards."""
+
+    kept = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="merges")
+    merged_case_id = models.PositiveBigIntegerField(_("merged case number"))
+    merged_label = models.CharField(_("merged case"), max_length=300)
+    moved = models.JSONField(_("what was moved"), default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("merge of duplicates")
+        verbose_name_plural = _("merges of duplicates")
+        ordering = ["-merged_at"]
+
+    def __str__(self):
+        return f"{self.merged_label} → {self.kept}"

@@ -162,7 +162,8 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
 def _flattened(image: Image.Image) -> Image.Image:
     """Convert to L or RGB, compositing any transparency on white, as JPEG has none."""
     if "transparency" in image.info or image.mode in {"LA", "La", "PA", "RGBA", "RGBa"}:
-        rgba = image.convert("RGBA")
+        # convert() to the same mode would copy a possibly 200 MB image for nothing.
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
         flat = Image.new("RGB", image.size, "white")
         flat.paste(rgba, mask=rgba.getchannel("A"))
         return flat

@@ -30,8 +30,11 @@ def too_many_requests(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_new(request):
+    # Staff take reports at the office on relatives' behalf, many from one address.
+    at_office = request.user.is_active and request.user.is_staff
     if request.method == "POST":
-        if not ratelimit.hit(request, scope="report", **settings.REPORT_RATE_LIMIT):
+        limited = not ratelimit.hit(request, scope="report", **settings.REPORT_RATE_LIMIT)
+        if limited and not at_office:
             return too_many_requests(request)
         form = ReportForm(request.POST)
         names = NameFormSet(request.POST, prefix="names")
@@ -45,6 +48,7 @@ def report_new(request):
                 report=form.report_fields(),
                 photos=photos.photos(),
                 language=get_language(),
+                taken_by=request.user if at_office else None,
             )
             return render(request, "cases/report_receipt.html", {"code": code})
     else:
@@ -53,7 +57,7 @@ def report_new(request):
             NameFormSet(prefix="names"),
             PhotoFormSet(prefix="photos"),
         )
-    context = {"form": form, "names": names, "photos": photos}
+    context = {"form": form, "names": names, "photos": photos, "at_office": at_office}
     return render(request, "cases/report_form.html", context)
 
 

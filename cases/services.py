@@ -3,7 +3,7 @@
 import secrets
 from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import transaction
@@ -11,7 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from .models import CODE_ALPHABET, Case, Name, Photo, Report, Situation, random_code
+from .models import (
+    CODE_ALPHABET,
+    Case,
+    CaseMerge,
+    Consent,
+    Name,
+    Photo,
+    Report,
+    Situation,
+    random_code,
+)
 
 REFERENCE_LENGTH = 8
 
@@ -54,8 +64,18 @@ def removing_files_on_failure():
         raise
 
 
-def publish_case(*, case: Case) -> Case:
+def require_permission(user, permission: str) -> None:
+    """Roles are enforced here, not only by hiding buttons.
+
+    `user` None is the system itself (a management command run by the operator).
+    """
+    if user is not None and not user.has_perm(permission):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def publish_case(*, case: Case, by) -> Case:
     """Publish a case and copy its approved, consented photos to public storage."""
+    require_permission(by, "cases.publish_case")
     with removing_files_on_failure() as written, transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         problems = publication_problems(case)
@@ -72,10 +92,15 @@ def publish_case(*, case: Case) -> Case:
     return case
 
 
-def unpublish_case(*, case: Case, status: str = Case.Status.IN_REVIEW, reason: str = "") -> Case:
+def unpublish_case(
+    *, case: Case, by, status: str = Case.Status.IN_REVIEW, reason: str = ""
+) -> Case:
     """Take a case off the public site at once, public photo copies included."""
     if status == Case.Status.PUBLISHED:
         raise ValueError("unpublish_case needs a non-public status")
+    if status == Case.Status.HIDDEN and not reason.strip():
+        raise ValidationError(_("Say why the case is hidden."))
+    require_permission(by, "cases.publish_case")
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         case.status = status
@@ -118,7 +143,13 @@ def _copy_to_public(photo: Photo, public: Storage) -> str:
 
 @sensitive_variables()
 def submit_report(
-    *, person: dict, spellings: list[str], report: dict, photos: list, language: str
+    *,
+    person: dict,
+    spellings: list[str],
+    report: dict,
+    photos: list,
+    language: str,
+    taken_by=None,
 ) -> tuple[Report, str]:
     """Store a relative's report as a new draft case; returns the report and its receipt code.
 
@@ -130,7 +161,7 @@ def submit_report(
         )
         for text in spellings:
             Name.objects.create(case=case, text=text)
-        new_report = Report(case=case, language=language, **report)
+        new_report = Report(case=case, language=language, taken_by=taken_by, **report)
         code = new_report.issue_receipt()
         new_report.save()
         store_photos(report=new_report, photos=photos, written=written)
@@ -174,3 +205,93 @@ def store_photos(*, report: Report, photos: list, written: list) -> None:
             )
             written.append((field.storage, field.name))
         photo.save()
+
+
+def send_for_review(*, case: Case, by) -> Case:
+    """A moderator hands a draft to the editors."""
+    require_permission(by, "cases.change_case")
+    if case.is_published:
+        raise ValidationError(_("The case is already published."))
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.IN_REVIEW, updated_at=timezone.now())
+    case.refresh_from_db()
+    return case
+
+
+def after_case_edit(*, case: Case, by) -> str | None:
+    """Keep the public site true to an edit: lowered consent unpublishes at once.
+
+    Returns a message for staff when the edit took the case off the public site.
+    """
+    case.refresh_from_db()
+    if not case.is_published:
+        return None
+    if not case.consent_allows_publication:
+        # Anyone who may edit may lower consent, and the family's word wins over roles.
+        unpublish_case(case=case, by=None)
+        return _("Consent no longer allows publication: the case was unpublished at once.")
+    with removing_files_on_failure() as written, transaction.atomic():
+        sync_public_photos(case=case, written=written)
+    return None
+
+
+def mark_report(*, report: Report, state: str, by) -> Report:
+    require_permission(by, "cases.change_report")
+    Report.objects.filter(pk=report.pk).update(state=state, updated_at=timezone.now())
+    report.refresh_from_db()
+    return report
+
+
+def attach_report(*, report: Report, case: Case, by) -> Report:
+    """Move a report to an existing case; its photos follow it."""
+    require_permission(by, "cases.change_report")
+    with transaction.atomic():
+        old_case = report.case
+        report.case = case
+        report.save(update_fields=["case", "updated_at"])
+        report.photos.update(case=case)
+        restrict_consent(case=case, consent=report.consent, photo_consent=report.photo_consent)
+        if old_case is not None and old_case.pk != case.pk:
+            after_case_edit(case=old_case, by=None)
+    return report
+
+
+def restrict_consent(*, case: Case, consent: str, photo_consent: bool) -> None:
+    """A case with several reports may be published only as far as every report allows."""
+    case.refresh_from_db()
+    lowest = Consent.most_restrictive(case.consent, consent)
+    photos_allowed = case.photo_consent and photo_consent
+    if (lowest, photos_allowed) != (case.consent, case.photo_consent):
+        case.consent, case.photo_consent = lowest, photos_allowed
+        case.save(update_fields=["consent", "photo_consent", "updated_at"])
+    after_case_edit(case=case, by=None)
+
+
+def merge_cases(*, kept: Case, duplicate: Case, by) -> CaseMerge:
+    """Fold a duplicate case into the kept one, in one transaction, and record who did it."""
+    require_permission(by, "cases.merge_case")
+    if kept.pk == duplicate.pk:
+        raise ValidationError(_("A case cannot be merged into itself."))
+    with transaction.atomic():
+        kept = Case.objects.select_for_update().get(pk=kept.pk)
+        duplicate = Case.objects.select_for_update().get(pk=duplicate.pk)
+        if duplicate.is_published:
+            unpublish_case(case=duplicate, by=None)
+        moved = {
+            "reports": duplicate.reports.update(case=kept),
+            "names": duplicate.names.update(case=kept),
+            "photos": duplicate.photos.update(case=kept),
+            "citations": duplicate.citations.update(case=kept),
+            "events": duplicate.events.update(case=kept),
+        }
+        record = CaseMerge.objects.create(
+            kept=kept,
+            merged_case_id=duplicate.pk,
+            merged_label=str(duplicate)[:300],
+            moved=moved,
+            merged_by=by,
+        )
+        duplicate.delete()
+        restrict_consent(
+            case=kept, consent=duplicate.consent, photo_consent=duplicate.photo_consent
+        )
+    return record

@@ -14,4 +14,6 @@ urlpatterns = [
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),
+    path("stats/", views.stats, name="stats"),
+    path("about/", views.about, name="about"),
 ]

@@ -1,26 +1,60 @@
 """Public pages. Every case read here goes through Case.objects.published()."""
 
+import hashlib
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.db.models.functions import ExtractYear
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language_from_request
+from django.utils import timezone
+from django.utils.translation import get_language, get_language_bidi, get_language_from_request
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from .models import Case, Citation, Name, Photo, Source
+from . import charts, exports, search
+from .caching import cache_public_page, current_generation
+from .models import (
+    Case,
+    Citation,
+    Consent,
+    Name,
+    Photo,
+    Prefecture,
+    Situation,
+    Source,
+    Verification,
+)
+from .public_forms import CaseFilterForm
 
 CASES_PER_PAGE = 24
+SOURCES_PER_PAGE = 50
+RECENT_CASES = 6
+
+
+def public_photos():
+    """Photos with a public copy; `approved` again, in case a copy ever outlived its approval."""
+    return Photo.objects.filter(approved=True).exclude(public_name="")
 
 
 def public_cases():
     """Published cases with what every listing shows, in a fixed number of queries."""
     return Case.objects.published().prefetch_related(
         Prefetch("names", queryset=Name.objects.filter(is_public=True)),
-        Prefetch("photos", queryset=Photo.objects.exclude(public_name="")),
+        Prefetch(
+            "photos",
+            queryset=public_photos().filter(kind=Photo.Kind.PORTRAIT),
+            to_attr="portraits",
+        ),
     )
+
+
+def sources_citing_public_cases():
+    return Source.objects.filter(citations__case__in=Case.objects.published()).distinct()
 
 
 @require_safe
@@ -43,48 +77,225 @@ def healthz(request):
 
 
 @require_safe
+@cache_public_page
 def home(request):
     cases = Case.objects.published()
     context = {
-        "recent_cases": public_cases()[:6],
+        "recent_cases": public_cases()[:RECENT_CASES],
         "published_count": cases.count(),
-        "source_count": Source.objects.filter(citations__case__in=cases).distinct().count(),
+        "source_count": sources_citing_public_cases().count(),
     }
     return render(request, "cases/home.html", context)
 
 
 @require_safe
+@cache_public_page
 def case_list(request):
-    paginator = Paginator(public_cases().order_by("-published_at", "pk"), CASES_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "cases/case_list.html", {"page": page})
+    years = Case.objects.published().dates("situation_date", "year", order="DESC")
+    form = CaseFilterForm(request.GET, years=[day.year for day in years])
+    cases = public_cases().filter(**form.filters())
+    if form.query():
+        cases = search.search_cases(cases, form.query())
+    else:
+        cases = cases.order_by("-published_at", "pk")
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cases/case_list.html", {"page": page, "form": form})
+
+
+def case_etag(request, reference):
+    """One cheap query; any change to public data (the generation) or a new day changes it.
+
+    The day is in it because the page says when it was accessed, for citing.
+    """
+    updated = (
+        Case.objects.published()
+        .filter(reference=reference)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    if updated is None:
+        return None
+    parts = [
+        updated.isoformat(),
+        str(current_generation()),
+        get_language(),
+        timezone.localdate().isoformat(),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 @require_safe
+@condition(etag_func=case_etag)
+@cache_public_page
 def case_detail(request, reference):
     case = get_object_or_404(
-        public_cases().prefetch_related(
+        Case.objects.published().prefetch_related(
+            Prefetch("names", queryset=Name.objects.filter(is_public=True)),
+            Prefetch("photos", queryset=public_photos()),
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
             "events",
         ),
         reference=reference,
     )
-    return render(request, "cases/case_detail.html", {"case": case})
+    share_photo = next((p for p in case.photos.all() if p.kind == Photo.Kind.PORTRAIT), None)
+    context = {
+        "case": case,
+        "page_url": request.build_absolute_uri(case.get_absolute_url()),
+        "share_photo": share_photo,
+        "share_image_url": share_photo and request.build_absolute_uri(share_photo.public_url),
+        "accessed": timezone.localdate(),
+        "site_name": settings.SITE_NAME,
+    }
+    return render(request, "cases/case_detail.html", context)
 
 
-def sources_citing_public_cases():
-    return Source.objects.filter(citations__case__in=Case.objects.published()).distinct()
+def with_supported_cases(sources):
+    """Attach to each source the published cases citing it, in one query for the whole page."""
+    sources = list(sources)
+    citations = (
+        Citation.objects.filter(source__in=sources, case__in=Case.objects.published())
+        .select_related("case")
+        .order_by("-case__published_at", "case_id")
+    )
+    by_source = {}
+    for citation in citations:
+        cases = by_source.setdefault(citation.source_id, {})
+        cases.setdefault(citation.case_id, citation.case)
+    for source in sources:
+        source.supported_cases = list(by_source.get(source.pk, {}).values())
+    return sources
 
 
 @require_safe
+@cache_public_page
 def source_list(request):
-    paginator = Paginator(sources_citing_public_cases(), 50)
-    page = paginator.get_page(request.GET.get("page"))
+    page = Paginator(sources_citing_public_cases(), SOURCES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = with_supported_cases(page.object_list)
     return render(request, "cases/source_list.html", {"page": page})
 
 
 @require_safe
+@cache_public_page
 def source_detail(request, pk):
     source = get_object_or_404(sources_citing_public_cases(), pk=pk)
-    cases = public_cases().filter(citations__source=source).distinct()
+    cases = (
+        public_cases()
+        .filter(citations__source=source)
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.filter(source=source),
+                to_attr="citations_of_source",
+            )
+        )
+    )
     return render(request, "cases/source_detail.html", {"source": source, "cases": cases})
+
+
+def _counts(field) -> dict:
+    """Published cases per value of a field, in one GROUP BY query."""
+    rows = Case.objects.published().order_by().values_list(field).annotate(n=Count("pk"))
+    return dict(rows)
+
+
+def count_by_situation():
+    """(label, count) rows in the order the model lists situations, the same in every language."""
+    counts = _counts("situation")
+    return [(label, counts[value]) for value, label in Situation.choices if counts.get(value)]
+
+
+def count_by_prefecture():
+    """(label, count) rows, most cases first."""
+    counts = _counts("hometown_prefecture")
+    rows = [(label, counts[value]) for value, label in Prefecture.choices if counts.get(value)]
+    return sorted(rows, key=lambda row: -row[1])
+
+
+def count_by_year():
+    """(year, count) rows of published cases by the year their situation began, in one query."""
+    counts = (
+        Case.objects.published()
+        .order_by()
+        .annotate(year=ExtractYear("situation_date"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+    )
+    known = sorted((year, n) for year, n in counts if year is not None)
+    unknown = sum(n for year, n in counts if year is None)
+    rows = [(str(year), n) for year, n in known]
+    if unknown:
+        rows.append((_("date not known"), unknown))
+    return rows
+
+
+@require_safe
+@cache_public_page
+def stats(request):
+    rtl = get_language_bidi()
+    tables = [
+        ("situation", _("Cases by situation"), _("Situation"), count_by_situation()),
+        (
+            "prefecture",
+            _("Cases by hometown prefecture"),
+            _("Hometown prefecture"),
+            count_by_prefecture(),
+        ),
+        ("year", _("Cases by the year their situation began"), _("Year"), count_by_year()),
+    ]
+    figures = [
+        {"slug": slug, "title": title, "column": column, "chart": charts.bar_chart(rows, rtl=rtl)}
+        for slug, title, column, rows in tables
+    ]
+    total = figures[0]["chart"].total
+    return render(request, "cases/stats.html", {"charts": figures, "total": total})
+
+
+VERIFICATION_EXPLANATIONS = {
+    Verification.UNVERIFIED: _(
+        "We have recorded the account but not yet checked it. The case page says so."
+    ),
+    Verification.TESTIMONY: _(
+        "A relative has told us what happened. We record their account as testimony."
+    ),
+    Verification.DOCUMENTS: _(
+        "Our staff have seen documents that support the account, such as identity papers "
+        "or official notices."
+    ),
+    Verification.CORROBORATED: _(
+        "Sources independent of the family, cited on the case page, support the account."
+    ),
+}
+
+
+@require_safe
+@cache_public_page
+def about(request):
+    context = {
+        "verification_levels": [
+            (label, VERIFICATION_EXPLANATIONS.get(value, ""))
+            for value, label in Verification.choices
+        ],
+        "consent_levels": [
+            (label, value in Consent.public_levels()) for value, label in Consent.choices
+        ],
+    }
+    return render(request, "cases/about.html", context)
+
+
+@require_safe
+@cache_public_page
+def cases_json(request):
+    records = exports.public_case_records(request.build_absolute_uri)
+    return HttpResponse(exports.as_json(records), content_type="application/json")
+
+
+@require_safe
+@cache_public_page
+def cases_csv(request):
+    records = exports.public_case_records(request.build_absolute_uri)
+    response = HttpResponse(exports.as_csv(records), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    return response

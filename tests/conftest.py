@@ -5,7 +5,14 @@ import shutil
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from playwright.sync_api import sync_playwright
+
+
+@pytest.fixture
+def client():
+    """Unprefixed pages (admin) follow the browser's language: tests read them in English."""
+    return Client(headers={"accept-language": "en"})
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ def make_published_case(*, source=None, names=(), **fields):
     for text in names:
         Name.objects.create(case=case, text=text, is_public=True)
     Citation.objects.create(case=case, source=source or make_source(), claim="Detained in 2018")
-    return publish_case(case=case)
+    return publish_case(case=case, by=None)
 
 
 def make_report(case=None, **fields):

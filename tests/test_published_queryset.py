@@ -28,7 +28,7 @@ def test_published_excludes_a_case_marked_published_without_a_reference():
 
 def test_unpublishing_takes_a_case_out_at_once():
     case = make_published_case()
-    unpublish_case(case=case, status=Case.Status.HIDDEN, reason="family withdrew consent")
+    unpublish_case(case=case, by=None, status=Case.Status.HIDDEN, reason="family withdrew consent")
     assert not Case.objects.published().exists()
     case.refresh_from_db()
     assert case.hidden_reason == "family withdrew consent"

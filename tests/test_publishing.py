@@ -18,7 +18,7 @@ def files_under(root):
 def test_publishing_refuses_without_public_consent():
     case = make_case(consent=Consent.PARTNERS, verification_reason="seen the documents")
     with pytest.raises(ValidationError, match="not consented"):
-        publish_case(case=case)
+        publish_case(case=case, by=None)
     case.refresh_from_db()
     assert case.status == Case.Status.DRAFT
     assert case.reference is None
@@ -26,22 +26,22 @@ def test_publishing_refuses_without_public_consent():
 
 def test_publishing_refuses_without_citation_or_verification_reason():
     with pytest.raises(ValidationError, match="citation or a reason"):
-        publish_case(case=make_case())
+        publish_case(case=make_case(), by=None)
 
 
 def test_publishing_deceased_needs_a_citation_even_with_a_reason():
     case = make_case(situation=Situation.DECEASED, verification_reason="family says so")
     with pytest.raises(ValidationError, match="only be published with a citation"):
-        publish_case(case=case)
+        publish_case(case=case, by=None)
     Citation.objects.create(case=case, source=make_source(), claim="Died in custody")
-    assert publish_case(case=case).is_published
+    assert publish_case(case=case, by=None).is_published
 
 
 def test_publishing_assigns_a_reference_once():
     case = make_published_case()
     reference = case.reference
-    unpublish_case(case=case)
-    assert publish_case(case=case).reference == reference
+    unpublish_case(case=case, by=None)
+    assert publish_case(case=case, by=None).reference == reference
 
 
 def test_only_approved_photos_of_consenting_cases_reach_public_storage(isolated_media):
@@ -50,7 +50,7 @@ def test_only_approved_photos_of_consenting_cases_reach_public_storage(isolated_
     approved = make_photo(case, approved=True)
     make_photo(case, approved=False)
     Citation.objects.create(case=case, source=make_source(), claim="Detained")
-    publish_case(case=case)
+    publish_case(case=case, by=None)
     approved.refresh_from_db()
     assert files_under(public_root) == [approved.public_name]
     assert (public_root / approved.public_name).read_bytes() == approved.image.read()
@@ -61,7 +61,7 @@ def test_no_photo_is_public_without_photo_consent(isolated_media):
     case = make_case(photo_consent=False)
     make_photo(case, approved=True)
     Citation.objects.create(case=case, source=make_source(), claim="Detained")
-    publish_case(case=case)
+    publish_case(case=case, by=None)
     assert files_under(public_root) == []
 
 
@@ -72,8 +72,8 @@ def test_unpublishing_removes_public_photo_copies(
     case = make_case(photo_consent=True)
     make_photo(case, approved=True)
     Citation.objects.create(case=case, source=make_source(), claim="Detained")
-    publish_case(case=case)
+    publish_case(case=case, by=None)
     with django_capture_on_commit_callbacks(execute=True):
-        unpublish_case(case=case)
+        unpublish_case(case=case, by=None)
     assert files_under(public_root) == []
     assert len(files_under(private_root)) == 2  # the image and its thumbnail stay private

@@ -66,7 +66,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             source = self.create_source()
             for case in self.create_brothers(source):
-                services.publish_case(case=case)
+                services.publish_case(case=case, by=None)
             self.create_example_reports()
         self.stdout.write(self.style.SUCCESS("Demo data loaded: 2 published cases, 3 reports."))
 

@@ -1,0 +1,160 @@
+"""Find cases by any spelling of a person's name, or by reference: public, admin and duplicates.
+
+The rule is `names.keys_match`, run in the database: every folded query word is a substring of one
+Name's key, or the query's Han characters appear in that Name's text. PostgreSQL answers the
+substring test from a pg_trgm GIN index (migration 0002) and ranks by trigram similarity; SQLite
+scans and ranks by how much of the key the query covers.
+"""
+
+import difflib
+import re
+from functools import reduce
+from operator import or_
+
+from django.db import connections
+from django.db.models import Case, F, FloatField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Greatest, Least, Length, Replace
+from django.db.models.lookups import Contains
+from django.utils.translation import gettext as _
+
+from . import names
+from .models import CODE_ALPHABET, Name, Prefecture
+
+# Written between the parts of a Han name; `names.han_text` drops them, so the lookup must too.
+_HAN_SEPARATORS = ("·", "・", "•", "‧", " ", "-")
+# Crockford base32 reads O as 0 and I, L as 1, so a reference copied by hand still resolves.
+_REFERENCE_MISREADINGS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_REFERENCE = re.compile(f"[{CODE_ALPHABET}]{{8}}")
+# A reference is exact, so it outranks any name, whose rank is at most 1.
+_REFERENCE_RANK = 2.0
+# Two cases both "not known" or "elsewhere" share nothing.
+_VAGUE_PREFECTURES = (Prefecture.UNKNOWN, Prefecture.OTHER)
+
+
+def search_cases(queryset, text: str, *, public_only: bool = True):
+    """The cases of queryset with a Name matching text, or with text as reference, best first.
+
+    Public pages keep public_only: a hit on a hidden legal name would reveal that name. The result
+    is one query, distinct cases, so callers can paginate, prefetch or filter it further.
+    """
+    matching = matching_names(text, public_only=public_only, using=queryset.db)
+    reference = _as_reference(text)
+    found, rank = [], Value(0.0)
+    if matching is not None:
+        found.append(Q(pk__in=matching.values("case_id")))
+        best = matching.filter(case=OuterRef("pk")).order_by("-rank").values("rank")[:1]
+        rank = Subquery(best, output_field=FloatField())
+    if reference:
+        found.append(Q(reference=reference))
+        rank = Case(When(reference=reference, then=Value(_REFERENCE_RANK)), default=rank)
+    if not found:
+        return queryset.none()
+    return (
+        queryset.filter(reduce(or_, found)).alias(search_rank=rank).order_by("-search_rank", "-pk")
+    )
+
+
+def matching_names(text: str, *, public_only: bool = True, using: str = "default"):
+    """Names matching text, annotated with a rank in [0, 1]; None when text has nothing to match."""
+    condition = name_condition(text)
+    if condition is None:
+        return None
+    found = Name.objects.using(using).filter(condition)
+    if public_only:
+        found = found.filter(is_public=True)
+    return found.annotate(rank=_rank(names.search_key(text), using))
+
+
+def name_condition(text: str) -> Q | None:
+    """The database form of `names.keys_match(text, name)`; None when text has no letters."""
+    alternatives = []
+    if words := names.query_words(text):
+        # One Q, so that on a join every word must hold for the same Name.
+        alternatives.append(Q(*(Q(key__contains=word) for word in words)))
+    if han := names.han_text(text):
+        alternatives.append(Q(Contains(_han_only_text(), Value(han))))
+    return reduce(or_, alternatives) if alternatives else None
+
+
+def likely_duplicates(case, limit: int = 5) -> list[tuple]:
+    """Other cases, in any state, that may be this person: (case, score, reasons), best first.
+
+    A name must match one of this case's names, hidden ones included, either way round (a second
+    report often gives more or fewer name parts); the same birth year and hometown weigh in.
+    """
+    own_names = list(case.names.all())
+    conditions = [_duplicate_condition(name) for name in own_names]
+    conditions = [condition for condition in conditions if condition is not None]
+    if not conditions:
+        return []
+    candidates = (
+        Name.objects.alias(key_length=Length("key"))
+        .filter(reduce(or_, conditions))
+        .exclude(case=case)
+        .select_related("case")
+    )
+    best = {}
+    for candidate in candidates:
+        score, reasons = _duplicate_score(case, own_names, candidate)
+        if candidate.case_id not in best or score > best[candidate.case_id][1]:
+            best[candidate.case_id] = (candidate.case, score, reasons)
+    ranked = sorted(best.values(), key=lambda found: (-found[1], -found[0].pk))
+    return ranked[:limit]
+
+
+def _duplicate_condition(name) -> Q | None:
+    condition = name_condition(name.text)
+    if not name.key:
+        return condition
+    # The other way round: the other name's whole key within this one's, e.g. a lone surname.
+    shorter = Q(Contains(Value(name.key), F("key")), key_length__gte=3)
+    return shorter if condition is None else condition | shorter
+
+
+def _duplicate_score(case, own_names, candidate) -> tuple[float, list[str]]:
+    own = max(own_names, key=lambda name: _key_similarity(name.key, candidate.key))
+    score = _key_similarity(own.key, candidate.key)
+    reasons = [_("“%(other)s” matches “%(own)s”") % {"other": candidate.text, "own": own.text}]
+    other = candidate.case
+    if case.birth_date and other.birth_date and case.birth_date.year == other.birth_date.year:
+        score += 0.5
+        reasons.append(_("born the same year, %(year)s") % {"year": case.birth_date.year})
+    prefecture = case.hometown_prefecture
+    if prefecture == other.hometown_prefecture and prefecture not in _VAGUE_PREFECTURES:
+        score += 0.5
+        reasons.append(
+            _("from the same prefecture, %(prefecture)s")
+            % {"prefecture": other.get_hometown_prefecture_display()}
+        )
+    return round(score, 2), reasons
+
+
+def _key_similarity(a: str, b: str) -> float:
+    """How alike two keys are, whatever the order of their words, from 0 to 1."""
+    return difflib.SequenceMatcher(
+        None, " ".join(sorted(a.split())), " ".join(sorted(b.split()))
+    ).ratio()
+
+
+def _han_only_text():
+    """Name.text without the separators Han names are written with (`names.han_text` drops them)."""
+    expression = F("text")
+    for separator in _HAN_SEPARATORS:
+        expression = Replace(expression, Value(separator), Value(""))
+    return expression
+
+
+def _rank(query_key: str, using: str):
+    """How well one name matches: 1.0 when its key is the query's, less the more it adds."""
+    if connections[using].vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        return TrigramSimilarity("key", query_key)
+    covered = len(query_key.replace(" ", ""))
+    length = Greatest(Cast(Length("key"), FloatField()), Value(1.0))
+    return Least(Value(float(covered)) / length, Value(1.0))
+
+
+def _as_reference(text: str) -> str:
+    candidate = re.sub(r"[\s-]", "", text).upper().translate(_REFERENCE_MISREADINGS)
+    return candidate if _REFERENCE.fullmatch(candidate) else ""

@@ -1,0 +1,143 @@
+"""Search in the database finds a person by any spelling, and never by a name that is not public."""
+
+# Letters that look like Latin ones are what these tests are about.
+# ruff: noqa: RUF001
+
+from datetime import date
+
+import pytest
+
+from cases.models import Case, Name, Prefecture
+from cases.names import keys_match
+from cases.search import likely_duplicates, search_cases
+
+from .factories import make_case, make_published_case, make_source
+from .test_names import DIFFERENT_PEOPLE, SAME_PERSON
+
+pytestmark = pytest.mark.django_db
+
+
+def public_search(text):
+    return list(search_cases(Case.objects.published(), text))
+
+
+@pytest.mark.parametrize(("query", "name"), SAME_PERSON)
+def test_a_public_search_finds_the_same_person_across_scripts_and_spellings(query, name):
+    case = make_published_case(names=[name])
+    assert public_search(query) == [case]
+
+
+@pytest.mark.parametrize(("query", "name"), DIFFERENT_PEOPLE)
+def test_a_public_search_does_not_find_a_different_person(query, name):
+    make_published_case(names=[name])
+    assert public_search(query) == []
+
+
+def test_the_database_agrees_with_keys_match_over_every_name_of_both_tables():
+    source = make_source()
+    texts = sorted({name for _, name in SAME_PERSON + DIFFERENT_PEOPLE})
+    cases = {text: make_published_case(names=[text], source=source) for text in texts}
+    for query in sorted({query for query, _ in SAME_PERSON + DIFFERENT_PEOPLE}):
+        expected = {cases[text] for text in texts if keys_match(query, text)}
+        assert set(public_search(query)) == expected, query
+
+
+def test_a_hidden_name_is_found_by_staff_but_never_by_the_public():
+    case = make_published_case(names=["Adil N."])
+    Name.objects.create(case=case, text="Adilgazy Yergazy", is_public=False)
+    assert public_search("Yergazy") == []
+    assert list(search_cases(Case.objects.all(), "Yergazy", public_only=False)) == [case]
+
+
+def test_an_unpublished_case_never_comes_back_from_a_public_search():
+    for status in [Case.Status.DRAFT, Case.Status.IN_REVIEW, Case.Status.HIDDEN]:
+        case = make_case(status=status, reference=f"REF{status[:5].upper()}")
+        Name.objects.create(case=case, text="Ilham Tohti", is_public=True)
+    assert public_search("Ilham Tohti") == []
+    assert public_search("REFDRAFT") == []
+
+
+def test_a_reference_finds_its_case_however_it_is_typed():
+    case = make_published_case(names=["Ilham Tohti"])
+    typed = case.reference.lower()
+    spaced = f" {case.reference[:4]}-{case.reference[4:]} "
+    misread = case.reference.replace("0", "O").replace("1", "l")
+    for text in [case.reference, typed, spaced, misread]:
+        assert public_search(text) == [case], text
+
+
+def test_a_case_whose_key_is_the_query_comes_before_longer_names():
+    longer = make_published_case(names=["Ilham Tohti Abdurahman"])
+    exact = make_published_case(names=["Ilham Tohti"])
+    also_exact = make_published_case(names=["Tohti Ilham"])
+    assert public_search("Илхам Тохти") == [also_exact, exact, longer]
+
+
+def test_a_query_with_no_letters_finds_nothing():
+    make_published_case(names=["Ilham Tohti"])
+    for text in ["", "  ", "?!", "1234"]:
+        assert public_search(text) == []
+
+
+@pytest.mark.parametrize("matches", [1, 6])
+def test_search_takes_one_query_however_many_cases_match(matches, django_assert_num_queries):
+    source = make_source()
+    for _ in range(matches):
+        make_published_case(names=["Ilham Tohti", "ئىلھام توختى"], source=source)
+    with django_assert_num_queries(1):
+        assert len(public_search("Ilham")) == matches
+
+
+def test_every_matching_case_comes_back_once():
+    case = make_published_case(names=["Ilham Tohti", "ئىلھام توختى", "Илхам Тохти"])
+    assert public_search("Ilham Tohti") == [case]
+    assert search_cases(Case.objects.published(), "Ilham Tohti").count() == 1
+
+
+def make_report_of(name, **fields):
+    case = make_case(**fields)
+    Name.objects.create(case=case, text=name, is_public=False)
+    return case
+
+
+def test_a_second_report_in_another_script_is_suggested_as_a_duplicate():
+    first = make_published_case(names=["Әділғазы Ерғазы"])
+    second = make_report_of("Adilgazy Yergazy")
+    make_report_of("Adilbek Yergazy")
+    suggested = likely_duplicates(second)
+    assert [case for case, _, _ in suggested] == [first]
+    assert [case for case, _, _ in likely_duplicates(first)] == [second]
+
+
+def test_a_duplicate_with_the_same_birth_year_and_hometown_ranks_first():
+    born, altay = date(1975, 1, 1), Prefecture.ALTAY
+    new = make_report_of("ٴادىلعازى ەرعازى", birth_date=born, hometown_prefecture=altay)
+    namesake = make_report_of("Adilgazy Yergazy", birth_date=date(1990, 1, 1))
+    same = make_report_of("Әділғазы Ерғазы", birth_date=born, hometown_prefecture=altay)
+    suggested = likely_duplicates(new)
+    assert [case for case, _, _ in suggested] == [same, namesake]
+    (_, same_score, same_reasons), (_, namesake_score, namesake_reasons) = suggested
+    assert same_score > namesake_score
+    assert len(same_reasons) == 3
+    assert len(namesake_reasons) == 1
+
+
+def test_a_report_giving_only_one_name_part_is_suggested_both_ways():
+    full = make_report_of("Sayragul Sauytbay")
+    short = make_report_of("Сауытбай")
+    assert [case for case, _, _ in likely_duplicates(full)] == [short]
+    assert [case for case, _, _ in likely_duplicates(short)] == [full]
+
+
+def test_a_case_is_never_its_own_duplicate_and_different_people_are_not_suggested():
+    case = make_report_of("Ilham Tohti")
+    make_report_of("Ilham Tursun")
+    make_report_of("ئىلھام ئەخمەت")
+    assert likely_duplicates(case) == []
+
+
+def test_duplicate_suggestions_stop_at_the_limit():
+    case = make_report_of("Gulbahar Jalilova")
+    for _ in range(4):
+        make_report_of("Гульбахар Джалилова")
+    assert len(likely_duplicates(case, limit=3)) == 3

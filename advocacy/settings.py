@@ -191,6 +191,24 @@ RECEIPT_ATTEMPTS_LIMIT = {"limit": envint("RECEIPT_ATTEMPTS_LIMIT", 10), "window
 # e.g. HTTP_X_REAL_IP, set by the proxy (never trust it without one).
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
 
+# Staff email: the daily digest (`manage.py send_moderation_digest`). Console in development.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+STAFF_LANGUAGE = os.environ.get("STAFF_LANGUAGE", "ru")
+REPORT_WAITING_DAYS = envint("REPORT_WAITING_DAYS", 3)
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cases@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

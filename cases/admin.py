@@ -215,6 +215,10 @@ class CaseAdmin(SimpleHistoryAdmin):
             return queryset, False
         return search.search_cases(queryset, search_term, public_only=False), False
 
+    def view_on_site(self, case):
+        """Only a published case has a public page to view."""
+        return case.get_absolute_url() if case.is_published and case.reference else None
+
     @admin.display(description=_("case"), ordering="display_name")
     def label(self, case):
         first_name = next(iter(case.names.all()), None)

@@ -161,6 +161,9 @@ PRIVATE_MEDIA_ROOT = envpath("PRIVATE_MEDIA_ROOT", BASE_DIR / "media" / "private
 if PRIVATE_MEDIA_ROOT == MEDIA_ROOT or MEDIA_ROOT in PRIVATE_MEDIA_ROOT.parents:
     raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must not lie inside the served MEDIA_ROOT.")
 
+# Django serves the public media root itself only in development and tests.
+SERVE_MEDIA = envbool("SERVE_MEDIA", DEBUG)
+
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -20,6 +20,10 @@ from .models import Case, CaseMerge, Citation, Event, Name, Photo, Report, Sourc
 
 PRIVATE = _("Private: never published, never shared.")
 
+admin.site.site_header = _("Case records: staff")
+admin.site.site_title = _("Case records")
+admin.site.index_title = _("Moderation")
+
 
 def photo_file_url(photo: Photo, variant: str = "thumbnail") -> str:
     return reverse("admin:cases_photo_file", args=[photo.pk, variant])

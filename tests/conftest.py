@@ -46,6 +46,21 @@ def isolated_media(settings, tmp_path):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def watched(page):
+    """Record the page's console errors and every request it makes, to assert on later."""
+    page.set_default_timeout(10_000)
+    page.console_errors = []
+    page.requested_urls = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    # blob: and data: URLs (photo previews) never leave the browser.
+    page.on(
+        "request",
+        lambda r: r.url.startswith(("http:", "https:")) and page.requested_urls.append(r.url),
+    )
+    return page
+
+
 @pytest.fixture
 def browser_page(live_server):
     """A headless Chromium page that records console errors and every request it makes.
@@ -70,16 +85,7 @@ def browser_page(live_server):
                 "--disable-sync",
             ],
         )
-        page = browser.new_page()
-        page.console_errors = []
-        page.requested_urls = []
-        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-        page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-        # blob: and data: URLs (photo previews) never leave the browser.
-        page.on(
-            "request",
-            lambda r: r.url.startswith(("http:", "https:")) and page.requested_urls.append(r.url),
-        )
+        page = watched(browser.new_page())
         yield page
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

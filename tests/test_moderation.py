@@ -287,3 +287,18 @@ def test_a_moderator_cannot_publish_even_by_calling_the_service():
     with pytest.raises(PermissionDenied):
         publish_case(case=case_ready_to_publish(), by=moderator)
     assert Photo.objects.count() == 0
+
+
+def test_script_sent_by_a_relative_is_escaped_in_admin(moderator_client):
+    script = "<script>alert('x')</script>"
+    case = make_case(display_name="")
+    Name.objects.create(case=case, text=script)
+    report = make_report(case=case, narrative=script, submitter_name=script)
+    for url in (
+        f"/admin/cases/case/{case.pk}/change/",
+        f"/admin/cases/report/{report.pk}/change/",
+        "/admin/cases/case/",
+        "/admin/cases/report/",
+    ):
+        page = moderator_client.get(url).text
+        assert script not in page, url

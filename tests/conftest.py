@@ -51,7 +51,10 @@ def watched(page):
     page.set_default_timeout(10_000)
     page.console_errors = []
     page.requested_urls = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and page.console_errors.append(f"{m.text} {m.location}"),
+    )
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
     # blob: and data: URLs (photo previews) never leave the browser.
     page.on(

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -197,7 +197,7 @@ class CaseAdmin(SimpleHistoryAdmin):
             },
         ),
         (_("Likely duplicates"), {"fields": ["possible_duplicates"]}),
-        (_("Record"), {"fields": [("created_at", "updated_at")]}),
+        (_("Dates of this record"), {"fields": [("created_at", "updated_at")]}),
     ]
     inlines = [NameInline, ReportInline, PhotoInline, CitationInline, EventInline]
     actions = ["export_for_partners"]
@@ -413,7 +413,12 @@ class ReportAdmin(SimpleHistoryAdmin):
     def _mark(self, request, queryset, state):
         for report in queryset:
             services.mark_report(report=report, state=state, by=request.user)
-        self.message_user(request, gettext("Marked %(count)d reports.") % {"count": len(queryset)})
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("Marked %(count)d report.", "Marked %(count)d reports.", count)
+            % {"count": count},
+        )
 
     @admin.action(description=_("Mark as spam"))
     def mark_spam(self, request, queryset):
@@ -492,9 +497,9 @@ class SourceAdmin(admin.ModelAdmin):
     readonly_fields = ["cited_by"]
     fieldsets = [
         (None, {"fields": ["kind", "title", "publisher", "author", "language"]}),
-        (_("Where"), {"fields": ["url", "archive_url"]}),
+        (_("Links"), {"fields": ["url", "archive_url"]}),
         (
-            _("When"),
+            _("Dates"),
             {"fields": [("published_date", "published_date_precision"), "accessed_date"]},
         ),
         (None, {"fields": ["notes", "cited_by"]}),

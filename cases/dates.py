@@ -4,7 +4,7 @@ from datetime import date
 
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,4 +25,5 @@ def format_fuzzy_date(value: date | None, precision: str) -> str:
         return date_format(value, "YEAR_MONTH_FORMAT")
     if precision == Precision.ABOUT_YEAR:
         return gettext("about %(year)s") % {"year": value.year}
-    return str(value.year)
+    # Translatable, so that languages that write a year with a word (2018年) can.
+    return pgettext("a year on its own", "%(year)s") % {"year": value.year}

@@ -205,7 +205,9 @@ class ReportForm(forms.Form):
     )
 
     relationship = forms.ChoiceField(
-        label=_("You are their"), choices=[("", "—"), *Report.Relationship.choices], required=False
+        label=_("Your relationship to the person"),
+        choices=[("", "—"), *Report.Relationship.choices],
+        required=False,
     )
     submitter_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     submitter_phone = forms.CharField(
@@ -216,7 +218,9 @@ class ReportForm(forms.Form):
     )
     submitter_email = forms.EmailField(label=_("Email"), required=False)
     submitter_messenger = forms.CharField(
-        label=_("Messenger (WhatsApp, Telegram…) handle"), max_length=200, required=False
+        label=_("Messenger (WhatsApp, Telegram…): your number or user name"),
+        max_length=200,
+        required=False,
     )
 
     consent = forms.ChoiceField(

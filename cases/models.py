@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import names
@@ -47,12 +48,12 @@ class Sex(models.TextChoices):
 
 
 class Ethnicity(models.TextChoices):
-    KAZAKH = "kazakh", _("Kazakh")
-    UYGHUR = "uyghur", _("Uyghur")
-    KYRGYZ = "kyrgyz", _("Kyrgyz")
-    HUI = "hui", _("Hui")
-    UZBEK = "uzbek", _("Uzbek")
-    TATAR = "tatar", _("Tatar")
+    KAZAKH = "kazakh", pgettext_lazy("ethnicity", "Kazakh")
+    UYGHUR = "uyghur", pgettext_lazy("ethnicity", "Uyghur")
+    KYRGYZ = "kyrgyz", pgettext_lazy("ethnicity", "Kyrgyz")
+    HUI = "hui", pgettext_lazy("ethnicity", "Hui")
+    UZBEK = "uzbek", pgettext_lazy("ethnicity", "Uzbek")
+    TATAR = "tatar", pgettext_lazy("ethnicity", "Tatar")
     OTHER = "other", _("other")
     UNKNOWN = "unknown", _("not known")
 
@@ -72,7 +73,7 @@ class Prefecture(models.TextChoices):
     KASHGAR = "kashgar", _("Kashgar")
     HOTAN = "hotan", _("Hotan")
     ILI = "ili", _("Ili")
-    TACHENG = "tacheng", _("Tacheng (Chöchek)")
+    TACHENG = "tacheng", _("Tacheng (Tarbagatai)")
     ALTAY = "altay", _("Altay")
     OTHER = "other", _("elsewhere")
     UNKNOWN = "unknown", _("not known")
@@ -82,7 +83,7 @@ class Situation(models.TextChoices):
     DETAINED_CAMP = "detained_camp", _("detained in a camp")
     IMPRISONED = "imprisoned", _("imprisoned or sentenced")
     MISSING = "missing", _("missing")
-    RELEASED_RESTRICTED = "released_restricted", _("released, but not free to leave")
+    RELEASED_RESTRICTED = "released_restricted", _("released, but not allowed to leave China")
     RELEASED = "released", _("released")
     DECEASED = "deceased", _("deceased")
     UNKNOWN = "unknown", _("not known")
@@ -217,8 +218,10 @@ class Name(models.Model):
         KNOWN_AS = "known_as", _("known as")
         TRANSLITERATION = "transliteration", _("transliteration")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="names")
-    text = models.CharField(_("name"), max_length=200)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="names", verbose_name=_("case")
+    )
+    text = models.CharField(pgettext_lazy("of a person", "name"), max_length=200)
     script = models.CharField(_("script"), max_length=12, choices=names.Script, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.LEGAL)
     is_public = models.BooleanField(
@@ -274,7 +277,12 @@ class Report(models.Model):
         OTHER = "other", _("other")
 
     case = models.ForeignKey(
-        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+        Case,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("case"),
     )
     state = models.CharField(
         _("state"), max_length=12, choices=State, default=State.NEW, db_index=True
@@ -365,9 +373,16 @@ class Photo(models.Model):
         DOCUMENT = "document", _("document")
         OTHER = "other", _("other")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="photos", verbose_name=_("case")
+    )
     report = models.ForeignKey(
-        Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos"
+        Report,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("report"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.PORTRAIT)
     alt_text = models.CharField(_("description"), max_length=300, blank=True)
@@ -453,8 +468,12 @@ class Source(models.Model):
 class Citation(models.Model):
     """What one source supports about one case, and where in the source it says so."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="citations")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="citations", verbose_name=_("case")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source")
+    )
     claim = models.CharField(_("what it supports"), max_length=500)
     locator = models.CharField(
         _("where in the source"),
@@ -478,15 +497,20 @@ class Event(models.Model):
     """A dated step in a case's timeline."""
 
     class Kind(models.TextChoices):
-        DETAINED = "detained", _("detained")
-        TRANSFERRED = "transferred", _("transferred")
-        SENTENCED = "sentenced", _("sentenced")
-        RELEASED = "released", _("released")
-        DIED = "died", _("died")
-        CONTACT_LOST = "contact_lost", _("contact lost")
-        TRAVEL_RESTRICTED = "travel_restricted", _("travel restricted")
+        DETAINED = "detained", pgettext_lazy("timeline event", "detained")
+        TRANSFERRED = "transferred", pgettext_lazy("timeline event", "transferred")
+        SENTENCED = "sentenced", pgettext_lazy("timeline event", "sentenced")
+        RELEASED = "released", pgettext_lazy("timeline event", "released")
+        DIED = "died", pgettext_lazy("timeline event", "died")
+        CONTACT_LOST = "contact_lost", pgettext_lazy("timeline event", "contact lost")
+        TRAVEL_RESTRICTED = (
+            "travel_restricted",
+            pgettext_lazy("timeline event", "travel restricted"),
+        )
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+    )
     kind = models.CharField(_("what happened"), max_length=20, choices=Kind)
     date = models.DateField(_("date"), null=True, blank=True)
     date_precision = models.CharField(
@@ -495,7 +519,12 @@ class Event(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     public_text = models.TextField(_("public text"), blank=True)
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("source"),
     )
 
     class Meta:
@@ -514,12 +543,18 @@ class Event(models.Model):
 class CaseMerge(models.Model):
     """Who merged which duplicate into which case: the duplicate itself is gone afterwards."""
 
-    kept = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="merges")
+    kept = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="merges", verbose_name=_("kept case")
+    )
     merged_case_id = models.PositiveBigIntegerField(_("merged case number"))
     merged_label = models.CharField(_("merged case"), max_length=300)
     moved = models.JSONField(_("what was moved"), default=dict)
     merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("merged by"),
     )
     merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
 

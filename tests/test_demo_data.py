@@ -18,7 +18,7 @@ def test_demo_data_publishes_the_two_brothers_citing_the_ap_story():
     assert published.count() == 2
     assert {c.get_situation_display() for c in published} == {
         "detained in a camp",
-        "released, but not free to leave",
+        "released, but not allowed to leave China",
     }
     for case in published:
         assert case.citations.get().source.publisher == "The Associated Press"

@@ -34,6 +34,7 @@ run: messages
 # Tests run with DEBUG off, as production does; the key only signs test sessions.
 test: messages
 	SECRET_KEY=test-only-not-a-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SERVE_MEDIA=true \
+		SECURE_SSL_REDIRECT=false \
 		$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -144,7 +144,10 @@ LANGUAGES = [
     ("zh-hans", "简体中文"),
     ("en", "English"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Kazakh formats (dates like "9 наурыз 2018"): Django ships none for kk.
+FORMAT_MODULE_PATH = ["advocacy.formats"]
+# locale/ is ours, rewritten by makemessages; supplements/ fills Django's kk gaps, never rewritten.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "supplements" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
 USE_TZ = True
@@ -179,6 +182,42 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
     },
 }
+
+# Optional S3-compatible object storage (django-storages, `pip install -e .[s3]`): a public
+# bucket for published photos and a private one reached only through short-lived signed URLs.
+S3_PUBLIC_BUCKET = os.environ.get("S3_PUBLIC_BUCKET", "")
+S3_PRIVATE_BUCKET = os.environ.get("S3_PRIVATE_BUCKET", "")
+if bool(S3_PUBLIC_BUCKET) != bool(S3_PRIVATE_BUCKET):
+    raise ImproperlyConfigured("Set both S3_PUBLIC_BUCKET and S3_PRIVATE_BUCKET, or neither.")
+if S3_PUBLIC_BUCKET:
+    s3_common = {
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_common
+        | {
+            "bucket_name": S3_PUBLIC_BUCKET,
+            "querystring_auth": False,
+            "custom_domain": os.environ.get("S3_PUBLIC_DOMAIN") or None,
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_common
+        | {
+            "bucket_name": S3_PRIVATE_BUCKET,
+            "querystring_auth": True,
+            "querystring_expire": envint("S3_SIGNED_URL_SECONDS", 60),
+        },
+    }
+# With nginx in front, the staff-only photo view hands the file to nginx through this
+# internal location (X-Accel-Redirect) instead of streaming it through Python.
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "")
 
 # Uploads: up to 5 photos of 15 MB each (cases/photos.py and cases/forms.py), plus text.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -240,11 +279,30 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+# Production runs behind nginx, which terminates TLS and sets X-Forwarded-Proto itself
+# (overwriting whatever a client sent), so Django may trust that header there.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-if envbool("BEHIND_TLS_PROXY", False):
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+if envbool("BEHIND_TLS_PROXY", not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Staff sessions end with the browser and after a working day at the latest.
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# REDIS_URL moves the cache (public pages, rate limits) and sessions to Redis, shared by
+# every gunicorn worker; without it each process keeps its own memory cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "advocacy",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Errors go to the console without request bodies: Django's reporter already
 # hides POST values of views marked with sensitive_post_parameters.

@@ -3,10 +3,11 @@
 Every state change goes through cases/services.py, which enforces the roles.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -483,10 +484,23 @@ class PhotoAdmin(SimpleHistoryAdmin):
         photo = get_object_or_404(Photo, pk=pk)
         if variant not in ("image", "thumbnail") or not self.has_view_permission(request, photo):
             raise Http404
-        response = FileResponse(getattr(photo, variant).open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = "private, no-store"
+        return private_file_response(getattr(photo, variant))
+
+
+def private_file_response(field):
+    """Hand a private file to nginx, to a signed object-storage URL, or stream it ourselves."""
+    if settings.PRIVATE_MEDIA_ACCEL_PREFIX:
+        response = HttpResponse(content_type="image/jpeg")
+        response["X-Accel-Redirect"] = (
+            f"{settings.PRIVATE_MEDIA_ACCEL_PREFIX.rstrip('/')}/{field.name}"
+        )
+    elif settings.S3_PRIVATE_BUCKET:
+        response = HttpResponseRedirect(field.url)  # signed, valid for S3_SIGNED_URL_SECONDS
+    else:
+        response = FileResponse(field.open("rb"), content_type="image/jpeg")
         response["Content-Disposition"] = "inline"
-        return response
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @admin.register(Source)

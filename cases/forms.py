@@ -173,7 +173,7 @@ class ReportForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Date of birth, if you know it"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     ethnicity = forms.ChoiceField(
         label=_("Ethnicity"), choices=Ethnicity.choices, initial=Ethnicity.UNKNOWN

@@ -117,6 +117,7 @@ def citation_record(citation: Citation) -> dict:
         "source_title": source.title,
         "publisher": source.publisher,
         "date": fuzzy_iso(source.published_date, source.published_date_precision),
+        "date_precision": source.published_date_precision if source.published_date else None,
         "url": source.url,
         "archive_url": source.archive_url,
     }
@@ -150,11 +151,14 @@ def _csv_row(record: dict) -> list:
 
 
 def _citation_text(citation: dict) -> str:
-    parts = [citation["publisher"], citation["source_title"], citation["date"], citation["url"]]
+    date = citation["date"]
+    if date and citation["date_precision"] == Precision.ABOUT_YEAR:
+        date = f"~{date}"
+    parts = [citation["publisher"], citation["source_title"], date, citation["url"]]
     text = ", ".join(part for part in parts if part)
     if citation["archive_url"]:
         text += f" (archived: {citation['archive_url']})"
-    return f"{citation['claim']}: {text}"
+    return f"{citation['claim']} — {text}"
 
 
 def _iso(value) -> str:

@@ -2,7 +2,8 @@
 
 One person reaches the office as Әділғазы Ерғазы, Adilgazy Yergazy, Адильгазы Ергазы,
 ٴادىلعازى ەرعازى or 阿地力加孜. Every spelling is reduced to a key of lowercase ASCII words; a query
-is reduced the same way and matched word by word (see `keys_match`), so word order does not matter.
+is reduced the same way and matched word by word (see `keys_match`), so word order does not matter;
+a query word of one or two letters must begin a word of the name.
 
 How a key is made:
 
@@ -209,15 +210,27 @@ def query_words(text: str) -> list[str]:
     return search_key(text).split()
 
 
+# Shorter query words match only the start of a name's word: "Ma" means Ma, Mamay or Marat, not
+# Ahmat or Salima, and a database index needs three letters to find a word inside another.
+MIN_INFIX_LENGTH = 3
+
+
+def word_in_key(word: str, key: str) -> bool:
+    """Whether one folded query word finds a name's key (see MIN_INFIX_LENGTH)."""
+    if len(word) >= MIN_INFIX_LENGTH:
+        return word in key
+    return key.startswith(word) or f" {word}" in key
+
+
 def keys_match(query: str, name: str) -> bool:
     """Whether a search for query finds name: the reference for the database lookups.
 
-    Each query word's key must be a substring of the name's key; or the query's Han characters
+    Each query word's key must be in the name's key (`word_in_key`); or the query's Han characters
     must appear, as they are, in the name.
     """
     words = query_words(query)
     name_key = search_key(name)
-    if words and all(word in name_key for word in words):
+    if words and all(word_in_key(word, name_key) for word in words):
         return True
     query_han = han_text(query)
     return bool(query_han) and query_han in han_text(name)

@@ -9,11 +9,23 @@ scans and ranks by how much of the key the query covers.
 import difflib
 import re
 from functools import reduce
-from operator import or_
+from operator import add, or_
 
 from django.db import connections
-from django.db.models import Case, F, FloatField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Greatest, Least, Length, Replace
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Greatest, Least, Length
 from django.db.models.lookups import Contains
 from django.utils.translation import gettext as _
 
@@ -21,12 +33,16 @@ from . import names
 from .models import CODE_ALPHABET, Name, Prefecture
 
 # Written between the parts of a Han name; `names.han_text` drops them, so the lookup must too.
-_HAN_SEPARATORS = ("·", "・", "•", "‧", " ", "-")
+HAN_SEPARATORS = ("·", "・", "•", "‧", " ", "-")
 # Crockford base32 reads O as 0 and I, L as 1, so a reference copied by hand still resolves.
 _REFERENCE_MISREADINGS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _REFERENCE = re.compile(f"[{CODE_ALPHABET}]{{8}}")
 # A reference is exact, so it outranks any name, whose rank is at most 1.
 _REFERENCE_RANK = 2.0
+# A broad query ("Gul", "Ma") matches thousands of names at 100,000 cases. Joining every one to
+# its case to rank them costs more than the latency budget (DESIGN.md), and no one pages that far:
+# search keeps the best names only, and a more complete name narrows the search.
+MAX_MATCHES = 500
 # Two cases both "not known" or "elsewhere" share nothing.
 _VAGUE_PREFECTURES = (Prefecture.UNKNOWN, Prefecture.OTHER)
 
@@ -35,13 +51,14 @@ def search_cases(queryset, text: str, *, public_only: bool = True):
     """The cases of queryset with a Name matching text, or with text as reference, best first.
 
     Public pages keep public_only: a hit on a hidden legal name would reveal that name. The result
-    is one query, distinct cases, so callers can paginate, prefetch or filter it further.
+    is one query, distinct cases, so callers can paginate, prefetch or filter it further; it holds
+    the cases of the MAX_MATCHES best-matching names at most.
     """
     matching = matching_names(text, public_only=public_only, using=queryset.db)
     reference = _as_reference(text)
     found, rank = [], Value(0.0)
     if matching is not None:
-        found.append(Q(pk__in=matching.values("case_id")))
+        found.append(Q(pk__in=matching.order_by("-rank", "-pk").values("case_id")[:MAX_MATCHES]))
         best = matching.filter(case=OuterRef("pk")).order_by("-rank").values("rank")[:1]
         rank = Subquery(best, output_field=FloatField())
     if reference:
@@ -56,24 +73,50 @@ def search_cases(queryset, text: str, *, public_only: bool = True):
 
 def matching_names(text: str, *, public_only: bool = True, using: str = "default"):
     """Names matching text, annotated with a rank in [0, 1]; None when text has nothing to match."""
-    condition = name_condition(text)
+    condition = name_condition(text, vendor=connections[using].vendor)
     if condition is None:
         return None
     found = Name.objects.using(using).filter(condition)
     if public_only:
         found = found.filter(is_public=True)
-    return found.annotate(rank=_rank(names.search_key(text), using))
+    return found.annotate(rank=_rank(names.search_key(text)))
 
 
-def name_condition(text: str) -> Q | None:
+def name_condition(text: str, *, vendor: str) -> Q | None:
     """The database form of `names.keys_match(text, name)`; None when text has no letters."""
     alternatives = []
     if words := names.query_words(text):
         # One Q, so that on a join every word must hold for the same Name.
-        alternatives.append(Q(*(Q(key__contains=word) for word in words)))
+        alternatives.append(Q(*(_word_in_key(word) for word in words)))
     if han := names.han_text(text):
-        alternatives.append(Q(Contains(_han_only_text(), Value(han))))
+        alternatives.append(_han_in_text(han, vendor))
     return reduce(or_, alternatives) if alternatives else None
+
+
+def _han_in_text(han: str, vendor: str) -> Q:
+    """The query's Han characters within a Name's, whatever separates the parts of either."""
+    condition = Q(script__in=[names.Script.HAN, names.Script.MIXED])
+    if vendor == "postgresql":
+        # Trigrams need three characters and Hui names often have two: a GIN index on the
+        # characters (migration 0002) finds the names holding them all, and LIKE then checks order.
+        from django.contrib.postgres.fields import ArrayField
+        from django.contrib.postgres.lookups import DataContains
+
+        characters = ArrayField(TextField())
+        indexed = Func(HanOnlyText(), template="string_to_array(%(expressions)s, NULL)")
+        wanted = Value(sorted(set(han)), output_field=characters)
+        condition &= Q(DataContains(ExpressionWrapper(indexed, characters), wanted))
+    else:
+        # Without an index, cheap tests of each character spare most names the separator removal.
+        condition &= Q(*(Q(text__contains=character) for character in sorted(set(han))))
+    return condition & Q(Contains(HanOnlyText(), Value(han)))
+
+
+def _word_in_key(word: str) -> Q:
+    """`names.word_in_key` as a lookup: LIKE '%word%', or the start of a word when it is short."""
+    if len(word) >= names.MIN_INFIX_LENGTH:
+        return Q(key__contains=word)
+    return Q(key__startswith=word) | Q(key__contains=f" {word}")
 
 
 def likely_duplicates(case, limit: int = 5) -> list[tuple]:
@@ -103,7 +146,7 @@ def likely_duplicates(case, limit: int = 5) -> list[tuple]:
 
 
 def _duplicate_condition(name) -> Q | None:
-    condition = name_condition(name.text)
+    condition = name_condition(name.text, vendor=connections[Name.objects.db].vendor)
     if not name.key:
         return condition
     # The other way round: the other name's whole key within this one's, e.g. a lone surname.
@@ -136,23 +179,40 @@ def _key_similarity(a: str, b: str) -> float:
     ).ratio()
 
 
-def _han_only_text():
-    """Name.text without the separators Han names are written with (`names.han_text` drops them)."""
-    expression = F("text")
-    for separator in _HAN_SEPARATORS:
-        expression = Replace(expression, Value(separator), Value(""))
-    return expression
+class HanOnlyText(Func):
+    """Name.text without the separators Han names are written with (`names.han_text` drops them).
+
+    Migration 0002 indexes this very expression on PostgreSQL; change both together. One node
+    with the separators written in, rather than nested Replace(): cheaper to build, and the SQL
+    stays the index's even if parameters are bound on the server.
+    """
+
+    template = "%(expressions)s"
+    for separator in HAN_SEPARATORS:
+        template = f"REPLACE({template}, '{separator}', '')"
+    output_field = TextField()
+
+    def __init__(self):
+        super().__init__(F("text"))
 
 
-def _rank(query_key: str, using: str):
-    """How well one name matches: 1.0 when its key is the query's, less the more it adds."""
-    if connections[using].vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramSimilarity
+def _rank(query_key: str):
+    """How well one name matches, from 0 to 1: 1 when its key is the query's.
 
-        return TrigramSimilarity("key", query_key)
-    covered = len(query_key.replace(" ", ""))
-    length = Greatest(Cast(Length("key"), FloatField()), Value(1.0))
-    return Least(Value(float(covered)) / length, Value(1.0))
+    Half is how much of the key the query covers, half how many query words begin a word of it,
+    so "Gul" puts Gulnar before Aygul. Every candidate already holds every query word, which is
+    what trigram similarity would measure; these are cheaper, and the same on both databases.
+    """
+    words = query_key.split()
+    coverage = Least(
+        Value(float(len(query_key))) / Greatest(Cast(Length("key"), FloatField()), Value(1.0)),
+        Value(1.0),
+    )
+    starts = [
+        Case(When(Q(key__startswith=word) | Q(key__contains=f" {word}"), then=1.0), default=0.0)
+        for word in words
+    ]
+    return (coverage + reduce(add, starts, Value(0.0)) / Value(float(len(words) or 1))) / 2
 
 
 def _as_reference(text: str) -> str:

@@ -29,7 +29,9 @@ class ItemsInEveryLanguage(Sequence):
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        start, stop, _step = index.indices(len(self))
+        # The paginator asks for plain, non-negative slices; counting again would cost a query.
+        start = index.start or 0
+        stop = len(self) if index.stop is None else index.stop
         per_item = len(self.languages)
         first, last = start // per_item, -(-stop // per_item)
         pairs = [

@@ -260,10 +260,7 @@ VERIFICATION_EXPLANATIONS = {
     Verification.TESTIMONY: _(
         "A relative has told us what happened. We record their account as testimony."
     ),
-    Verification.DOCUMENTS: _(
-        "Our staff have seen documents that support the account, such as identity papers "
-        "or official notices."
-    ),
+    Verification.DOCUMENTS: _("Our staff have seen documents that support the account."),
     Verification.CORROBORATED: _(
         "Sources independent of the family, cited on the case page, support the account."
     ),

@@ -35,9 +35,7 @@ def fill_report(page, tmp_path):
     page.check("input[name='consent'][value='public_anonymous']")
 
 
-def test_a_relative_on_a_phone_reports_checks_and_adds_a_photo(
-    live_server, browser_page, tmp_path
-):
+def test_a_relative_on_a_phone_reports_checks_and_adds_a_photo(live_server, browser_page, tmp_path):
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/kk/report/")

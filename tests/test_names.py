@@ -7,7 +7,15 @@ import re
 
 import pytest
 
-from cases.names import Script, detect_script, han_text, keys_match, query_words, search_key
+from cases.names import (
+    Script,
+    detect_script,
+    han_text,
+    keys_match,
+    query_words,
+    search_key,
+    word_in_key,
+)
 
 # (what a relative types, the spelling on file)
 SAME_PERSON = [
@@ -202,3 +210,10 @@ def test_han_matches_itself_when_its_pinyin_words_do_not():
     # Typed without the middle dot, the pinyin is one word that the name's two words don't hold.
     assert query_words("伊力哈木土赫提") == ["ilihamutuhati"]
     assert keys_match("伊力哈木土赫提", "伊力哈木·土赫提")
+
+
+def test_a_word_of_one_or_two_letters_must_begin_a_word_of_the_name():
+    assert keys_match("Ma", "Marat Ahmet")
+    assert keys_match("Ma", "Ahmet Mamay")
+    assert not keys_match("Ma", "Ahmat Salima")
+    assert word_in_key("ahm", "salim ahmat") and word_in_key("lim", "salim ahmat")

@@ -1,15 +1,14 @@
 """Search in the database finds a person by any spelling, and never by a name that is not public."""
 
-# Letters that look like Latin ones are what these tests are about.
-# ruff: noqa: RUF001
-
+import importlib
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from cases.models import Case, Name, Prefecture
 from cases.names import keys_match
-from cases.search import likely_duplicates, search_cases
+from cases.search import HAN_SEPARATORS, likely_duplicates, matching_names, search_cases
 
 from .factories import make_case, make_published_case, make_source
 from .test_names import DIFFERENT_PEOPLE, SAME_PERSON
@@ -73,6 +72,19 @@ def test_a_case_whose_key_is_the_query_comes_before_longer_names():
     assert public_search("Илхам Тохти") == [also_exact, exact, longer]
 
 
+def test_a_word_that_begins_a_name_comes_before_one_inside_a_name():
+    inside = make_published_case(names=["Aygul"])
+    begins = make_published_case(names=["Gulnar Tursun"])
+    assert public_search("Gul") == [begins, inside]
+
+
+def test_one_or_two_letters_find_only_the_start_of_a_word():
+    ma = make_published_case(names=["Ma Lin"])
+    marat = make_published_case(names=["Tursun Marat"])
+    make_published_case(names=["Ahmat Salima"])
+    assert public_search("Ma") == [ma, marat]
+
+
 def test_a_query_with_no_letters_finds_nothing():
     make_published_case(names=["Ilham Tohti"])
     for text in ["", "  ", "?!", "1234"]:
@@ -92,6 +104,32 @@ def test_every_matching_case_comes_back_once():
     case = make_published_case(names=["Ilham Tohti", "ئىلھام توختى", "Илхам Тохти"])
     assert public_search("Ilham Tohti") == [case]
     assert search_cases(Case.objects.published(), "Ilham Tohti").count() == 1
+
+
+def test_the_han_index_of_the_migration_is_built_on_the_expression_search_uses():
+    migration = importlib.import_module("cases.migrations.0002_name_search")
+    assert migration.HAN_SEPARATORS == HAN_SEPARATORS
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        ("Adilgazy", "cases_name_key_trgm"),
+        ("Ma", "cases_name_key_trgm"),
+        ("伊力哈木土赫提", "cases_name_han_chars"),
+        ("张伟", "cases_name_han_chars"),
+    ],
+)
+def test_postgresql_answers_from_the_gin_indexes(query, index):
+    make_published_case(names=["Ilham Tohti 伊力哈木·土赫提"])
+    sql, params = matching_names(query).order_by().values("case_id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # With a handful of rows a scan is cheaper; the question is whether the index applies.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan
 
 
 def make_report_of(name, **fields):

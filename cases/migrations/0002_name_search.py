@@ -1,7 +1,7 @@
-"""Name search: pg_trgm and a trigram index on Name.key (PostgreSQL only), and keys backfilled.
+"""Name search: keys backfilled; on PostgreSQL, pg_trgm and the GIN indexes of cases/search.py.
 
-The index is raw SQL rather than a GinIndex in Name.Meta because a model index cannot be limited
-to one database, and SQLite has no GIN: SQLite searches the keys by scanning (cases/search.py).
+The indexes are raw SQL rather than GinIndex entries in Name.Meta because a model index cannot be
+limited to one database, and SQLite has no GIN: there search scans the names.
 """
 
 from django.contrib.postgres.operations import TrigramExtension
@@ -9,23 +9,42 @@ from django.db import migrations
 
 from cases import names
 
-INDEX = "cases_name_key_trgm"
+# Must stay the expression of cases.search.han_only_text(), or PostgreSQL will not use the index.
+HAN_SEPARATORS = ("·", "・", "•", "‧", " ", "-")
 
 
-def create_trigram_index(apps, schema_editor):
+def han_only_text_sql() -> str:
+    expression = "text"
+    for separator in HAN_SEPARATORS:
+        expression = f"replace({expression}, '{separator}', '')"
+    return expression
+
+
+INDEXES = {
+    # Each query word of three letters or more is a LIKE '%word%' on the key.
+    "cases_name_key_trgm": "USING gin (key gin_trgm_ops)",
+    # Han in a query: names holding all its characters, of Han names only. Trigrams would miss
+    # the many Han names of two characters.
+    "cases_name_han_chars": (
+        f"USING gin (string_to_array({han_only_text_sql()}, NULL)) WHERE script IN ('han', 'mixed')"
+    ),
+}
+
+
+def create_trigram_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON cases_name USING gin (key gin_trgm_ops)"
-        )
+        for name, definition in INDEXES.items():
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cases_name {definition}")
 
 
-def drop_trigram_index(apps, schema_editor):
+def drop_trigram_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        for name in INDEXES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def backfill_search_fields(apps, schema_editor):
-    """What Name.refresh_search_fields does, for names saved before it existed or changed."""
+    """What Name.refresh_search_fields does, for names saved before it or by bulk_create."""
     Name = apps.get_model("cases", "Name")
     batch = []
     for name in Name.objects.only("text", "script", "key").iterator(chunk_size=2000):
@@ -44,6 +63,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(backfill_search_fields, migrations.RunPython.noop),
+        # Does nothing on other databases.
         TrigramExtension(),
-        migrations.RunPython(create_trigram_index, drop_trigram_index),
+        migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
     ]

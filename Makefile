@@ -32,7 +32,13 @@ run: messages
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Tests run with DEBUG off, as production does; the key only signs test sessions.
-test: messages
+# axe-core for the browser tests' accessibility checks; installed for tests, never served.
+AXE := tests/browser_tools/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser_tools/package.json tests/browser_tools/package-lock.json
+	npm ci --prefix tests/browser_tools --no-audit --no-fund --silent
+	touch $(AXE)
+
+test: messages $(AXE)
 	SECRET_KEY=test-only-not-a-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SERVE_MEDIA=true \
 		SECURE_SSL_REDIRECT=false \
 		$(VENV)/bin/pytest $(PYTEST_ARGS)

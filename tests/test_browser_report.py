@@ -5,6 +5,10 @@ from PIL import Image
 
 from cases.models import Photo, Report
 
+from .journeys import check_step
+
+JOURNEY = "relative on a phone"
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Records what the progress bar showed, so the test can tell it really moved.
@@ -40,8 +44,10 @@ def test_a_relative_on_a_phone_reports_checks_and_adds_a_photo(live_server, brow
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/kk/report/")
     assert page.locator("html").get_attribute("lang") == "kk"
+    check_step(page, live_server, JOURNEY, "report form")
     fill_report(page, tmp_path)
     assert page.locator("[data-preview] img").count() == 2  # previews shown
+    check_step(page, live_server, JOURNEY, "two photos chosen")
     page.evaluate(WATCH_PROGRESS)
     page.wait_for_timeout(3100)  # a person takes longer than the form's bot threshold
     page.click("form[data-upload-form] button[type='submit']")
@@ -49,15 +55,57 @@ def test_a_relative_on_a_phone_reports_checks_and_adds_a_photo(live_server, brow
     assert page.evaluate("window.progressSeen.length") > 0, "the progress bar never showed"
     assert Report.objects.get().language == "kk"
     assert Photo.objects.count() == 2
+    check_step(page, live_server, JOURNEY, "receipt")
 
     page.goto(f"{live_server.url}/kk/report/status/")
     page.fill("input[name='code']", code)
     page.click("form.receipt-form button[type='submit']")
     assert page.locator("[data-report-progress='received']").is_visible()
+    check_step(page, live_server, JOURNEY, "status")
 
     page.set_input_files("input[name='photos-0-file']", photo_file(tmp_path, "c.jpg", "green"))
     page.click("form[data-upload-form] button[type='submit']")
     page.locator(".alert-success").wait_for(timeout=15000)
     assert Photo.objects.count() == 3
-    assert page.console_errors == []
-    assert all(url.startswith(live_server.url) for url in page.requested_urls)
+    check_step(page, live_server, JOURNEY, "third photo added")
+
+
+def focused_field(page):
+    return page.evaluate(
+        "() => { const e = document.activeElement; return e.name || e.id || e.tagName; }"
+    )
+
+
+def test_the_report_form_works_with_the_keyboard_alone(live_server, browser_page):
+    page = browser_page
+    page.goto(f"{live_server.url}/en/report/")
+    order = []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        order.append(focused_field(page))
+        if order[-1] == "BUTTON" and page.evaluate("document.activeElement.type") == "submit":
+            break
+    fields = [name for name in order if name.startswith(("names-", "submitter_", "consent"))]
+    assert fields[0] == "names-0-text", order
+    assert fields.index("submitter_name") < fields.index("consent"), order
+    assert "website" not in order  # the honeypot never takes focus
+
+    page.focus("input[name='names-0-text']")
+    page.keyboard.type("Adil Example")
+    page.focus("input[name='submitter_email']")
+    page.keyboard.type("not an email")
+    page.focus("input[name='consent'][value='internal']")
+    page.keyboard.press("Space")
+    page.wait_for_timeout(3100)  # a person takes longer than the form's bot threshold
+    page.focus("form[data-upload-form] button[type='submit']")
+    # Past the browser's own email check, to see the server's error tied to its field.
+    page.evaluate("document.querySelector('input[name=submitter_email]').type = 'text'")
+    page.keyboard.press("Enter")
+    page.locator("#form-errors").wait_for()
+    assert focused_field(page) == "form-errors"  # the summary is read out first
+    email = page.locator("input[name='submitter_email']")
+    assert email.get_attribute("aria-invalid") == "true"
+    error = page.locator(f"#{email.get_attribute('aria-describedby')}")
+    assert "valid email" in error.inner_text()
+    assert page.locator("input[name='names-0-text']").input_value() == "Adil Example"
+    check_step(page, live_server, "keyboard", "form errors")

@@ -136,6 +136,56 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Staff authentication: staff accounts are the keys to every family's data.
+# Code: advocacy/staff_auth.py. README: "Staff accounts and two-factor login".
+# `admin.site` becomes advocacy.staff_auth.StaffAdminSite (through advocacy.apps).
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "advocacy.apps.StaffAdminConfig"
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # authenticator apps
+    "django_otp.plugins.otp_static",  # backup codes
+    "axes",
+]
+# request.user.is_verified() for the admin site, right after the user is known.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # axes wants to be last
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+# New and changed passwords get Argon2; older hashes still verify and are upgraded at login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# The admin asks for a code from an authenticator app (or a backup code) after the password.
+ADMIN_REQUIRE_2FA = envbool("ADMIN_REQUIRE_2FA", not DEBUG)
+# The name an authenticator app shows next to the account: a staff phone may be searched at a
+# border, so choose something that does not name the office.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Case records")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the device admin never shows secrets or QR codes
+# Lockout per username *and* address: the office shares one address, so locking the address
+# would lock out every colleague, and locking the username alone would let anyone lock out staff.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1)  # hours
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_HOURS must be at least 1.")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "advocacy.staff_auth.client_ip"  # reads CLIENT_IP_HEADER
+AXES_LOCKOUT_CALLABLE = "advocacy.staff_auth.lockout_response"  # 429, in the staff's language
+# Masked wherever axes logs or stores a failed login's form (a backup code is a secret too).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
+# Staff sessions last 8 hours from login (SESSION_COOKIE_AGE), not 8 hours from the last click.
+SESSION_SAVE_EVERY_REQUEST = False
+
 LANGUAGE_CODE = "kk"
 LANGUAGES = [
     ("kk", "Қазақша"),
@@ -232,6 +282,13 @@ RECEIPT_ATTEMPTS_LIMIT = {"limit": envint("RECEIPT_ATTEMPTS_LIMIT", 10), "window
 # Behind nginx every request comes from 127.0.0.1: name the header that carries the client,
 # e.g. HTTP_X_REAL_IP, set by the proxy (never trust it without one).
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
+
+# Data safety: `manage.py backup` / `restore`, and `manage.py purge` for retention.
+BACKUP_DIR = envpath("BACKUP_DIR", BASE_DIR / "backups")
+# A spam report unchanged this long is deleted with its photos.
+SPAM_RETENTION_DAYS = envint("SPAM_RETENTION_DAYS", 30)
+# A closed report unchanged this long loses the submitter's contact details.
+CONTACT_RETENTION_DAYS = envint("CONTACT_RETENTION_DAYS", 180)
 
 # Staff email: the daily digest (`manage.py send_moderation_digest`). Console in development.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -60,6 +60,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 
+# Old keys, still accepted for signatures made before a rotation (staff sessions, the report
+# form's start time). Remove them once SESSION_COOKIE_AGE has passed; never keep a leaked key.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -268,6 +272,10 @@ if S3_PUBLIC_BUCKET:
 # With nginx in front, the staff-only photo view hands the file to nginx through this
 # internal location (X-Accel-Redirect) instead of streaming it through Python.
 PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "")
+if S3_PUBLIC_BUCKET and PRIVATE_MEDIA_ACCEL_PREFIX:
+    raise ImproperlyConfigured(
+        "PRIVATE_MEDIA_ACCEL_PREFIX is for files on disk; leave it empty with S3."
+    )
 
 # Uploads: up to 5 photos of 15 MB each (cases/photos.py and cases/forms.py), plus text.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -1,15 +1,15 @@
 """Per-client limits kept in Django's cache (LocMem in development, Redis in production)."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 
 def client_key(request) -> str:
-    """Who is asking, hashed so that the cache never holds a visitor's address in clear."""
+    """Who is asking, keyed with the secret so that the cache never holds anything from which
+    a visitor's address could be recovered (a plain hash of an IPv4 address is reversible)."""
     address = request.META.get(settings.CLIENT_IP_HEADER, "") or request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(address.encode()).hexdigest()[:32]
+    return salted_hmac("ratelimit", address).hexdigest()[:32]
 
 
 def hit(request, *, scope: str, limit: int, window: int) -> bool:

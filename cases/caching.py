@@ -9,14 +9,20 @@ import functools
 import hashlib
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
 GENERATION_KEY = "public-pages:generation"
-# Entries are invalidated explicitly; the timeout only bounds how long unused ones occupy memory.
+# In a shared cache (Redis) entries are invalidated explicitly; the timeout only bounds how long
+# unused ones occupy memory.
 PAGE_TIMEOUT = 24 * 60 * 60
+# A memory cache belongs to one process: an edit made through one gunicorn worker bumps that
+# worker's generation only, so elsewhere an unpublished case would linger until its entry expires.
+# There, entries live seconds; production sets REDIS_URL.
+LOCAL_PAGE_TIMEOUT = 10
 
 
 def current_generation() -> int:
@@ -55,6 +61,12 @@ def connect_invalidation_signals(models) -> None:
         uid = f"public-pages-{model._meta.label_lower}"
         post_save.connect(bump_generation, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(bump_generation, sender=model, dispatch_uid=f"{uid}-delete")
+
+
+def page_timeout() -> int:
+    """How long a page may be served from the cache without being rendered again."""
+    process_local = isinstance(caches["default"], LocMemCache)
+    return LOCAL_PAGE_TIMEOUT if process_local else PAGE_TIMEOUT
 
 
 def page_key(request) -> str:
@@ -110,7 +122,7 @@ def cache_public_page(view):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         if _response_is_cacheable(request, response):
-            cache.set(key, response, PAGE_TIMEOUT)
+            cache.set(key, response, page_timeout())
         return response
 
     return wrapper

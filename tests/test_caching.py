@@ -1,0 +1,254 @@
+"""Anonymous public pages come from the cache, and never show a state older than the last edit."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from cases.caching import PAGE_TIMEOUT, cache_public_page, page_timeout
+from cases.models import Citation, Name
+from cases.services import publish_case, unpublish_case
+
+from .factories import make_case, make_photo, make_published_case, make_source
+
+pytestmark = pytest.mark.django_db
+
+CACHED_URLS = [
+    "/en/",
+    "/en/cases/",
+    "/en/sources/",
+    "/en/stats/",
+    "/en/about/",
+    "/feeds/cases.atom",
+    "/sitemap.xml",
+    "/sitemap-cases.xml",
+    "/data/cases.json",
+    "/data/cases.csv",
+]
+
+
+@pytest.mark.parametrize("url", CACHED_URLS)
+def test_a_second_anonymous_visit_is_served_without_touching_the_database(
+    client, django_assert_num_queries, url
+):
+    make_published_case()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_a_cached_case_page_costs_only_its_one_etag_query(client, django_assert_num_queries):
+    case = make_published_case()
+    client.get(case.get_absolute_url())
+    with django_assert_num_queries(1):
+        assert client.get(case.get_absolute_url()).status_code == 200
+
+
+def test_each_language_is_cached_apart(client):
+    make_published_case()
+    assert '<html lang="en"' in client.get("/en/").text
+    assert '<html lang="ru"' in client.get("/ru/").text
+    assert '<html lang="en"' in client.get("/en/").text
+
+
+def test_the_query_string_is_part_of_the_cached_page(client):
+    make_published_case(display_name="Only Missing", situation="missing")
+    make_published_case(display_name="Only Released", situation="released")
+    assert "Only Released" not in client.get("/en/cases/?situation=missing").text
+    assert "Only Missing" not in client.get("/en/cases/?situation=released").text
+
+
+def test_a_newly_published_case_shows_at_once_on_cached_pages(client):
+    make_published_case(display_name="Old Case")
+    for url in CACHED_URLS:
+        client.get(url)
+    make_published_case(display_name="Fresh Case")
+    for url in ["/en/", "/en/cases/", "/feeds/cases.atom", "/data/cases.json", "/data/cases.csv"]:
+        assert "Fresh Case" in client.get(url).text, url
+
+
+def test_an_unpublished_case_leaves_cached_pages_at_once(client):
+    case = make_published_case(display_name="Leaving Case")
+    url = case.get_absolute_url()
+    for page in ["/en/", "/en/cases/", url, "/feeds/cases.atom", "/data/cases.json"]:
+        assert "Leaving Case" in client.get(page).text
+    unpublish_case(case=case, by=None)
+    assert client.get(url).status_code == 404
+    for page in ["/en/", "/en/cases/", "/feeds/cases.atom", "/data/cases.json"]:
+        assert "Leaving Case" not in client.get(page).text, page
+
+
+def test_an_edit_of_the_case_shows_at_once(client):
+    case = make_published_case(display_name="Before Edit")
+    client.get(case.get_absolute_url())
+    case.display_name = "After Edit"
+    case.save()
+    assert "After Edit" in client.get(case.get_absolute_url()).text
+
+
+@pytest.mark.parametrize("edit", ["source", "citation", "name", "event", "photo"])
+def test_an_edit_of_what_a_case_page_shows_empties_the_cache(client, edit):
+    case = make_published_case(photo_consent=True)
+    photo = make_photo(case, alt_text="Before")
+    publish_case(case=case, by=None)
+    url = case.get_absolute_url()
+    client.get(url)
+    if edit == "source":
+        source = case.citations.get().source
+        source.title = "After"
+        source.save()
+    elif edit == "citation":
+        Citation.objects.create(case=case, source=make_source(), claim="After")
+    elif edit == "name":
+        Name.objects.create(case=case, text="After", is_public=True)
+    elif edit == "event":
+        case.events.create(kind="detained", public_text="After")
+    else:
+        photo.refresh_from_db()
+        photo.alt_text = "After"
+        photo.save()
+    assert "After" in client.get(url).text
+
+
+def test_pages_for_staff_are_neither_served_from_nor_stored_in_the_cache(
+    client, django_assert_num_queries
+):
+    make_published_case()
+    client.get("/en/")  # cached for the public
+    staff = User.objects.create_user("editor", password="x" * 16, is_staff=True)
+    client.force_login(staff)
+    response = client.get("/en/")
+    assert response.status_code == 200
+    client.logout()
+    make_published_case(display_name="Published Meanwhile")
+    client.force_login(staff)
+    client.get("/en/")
+    client.logout()
+    # If the staff visit had been stored, this would make no query.
+    with django_assert_num_queries(5):
+        assert "Published Meanwhile" in client.get("/en/").text
+
+
+def test_public_pages_carry_no_csrf_token_and_set_no_cookie(client):
+    case = make_published_case()
+    for url in ["/en/", "/en/cases/", case.get_absolute_url(), "/en/stats/", "/en/about/"]:
+        response = client.get(url)
+        assert "csrfmiddlewaretoken" not in response.text
+        assert not response.cookies, url
+
+
+def view_using(effect):
+    def view(request):
+        effect(request)
+        return HttpResponse(f"rendered {view.calls}")
+
+    view.calls = 0
+
+    def counting(request):
+        view.calls += 1
+        return view(request)
+
+    return cache_public_page(counting), view
+
+
+def anonymous_get(path="/en/x/"):
+    request = RequestFactory().get(path)
+    request.user = AnonymousUser()
+    return request
+
+
+def test_a_page_that_asked_for_a_csrf_token_is_never_cached():
+    cached, view = view_using(get_token)
+    cached(anonymous_get())
+    cached(anonymous_get())
+    assert view.calls == 2
+
+
+def test_a_plain_page_is_rendered_once():
+    cached, view = view_using(lambda request: None)
+    cached(anonymous_get())
+    cached(anonymous_get())
+    assert view.calls == 1
+
+
+def test_a_post_is_never_served_from_the_cache():
+    cached, view = view_using(lambda request: None)
+    cached(anonymous_get())
+    request = RequestFactory().post("/en/x/")
+    request.user = AnonymousUser()
+    cached(request)
+    assert view.calls == 2
+
+
+def test_a_case_page_answers_a_conditional_get_without_rendering(client, django_assert_num_queries):
+    case = make_published_case()
+    first = client.get(case.get_absolute_url())
+    etag = first["ETag"]
+    with django_assert_num_queries(1):
+        second = client.get(case.get_absolute_url(), headers={"if-none-match": etag})
+    assert second.status_code == 304
+    assert second.content == b""
+
+
+def test_the_etag_changes_when_the_case_changes(client):
+    case = make_published_case(display_name="Before")
+    etag = client.get(case.get_absolute_url())["ETag"]
+    case.display_name = "After"
+    case.save()
+    response = client.get(case.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert "After" in response.text
+    assert response["ETag"] != etag
+
+
+def test_the_etag_differs_between_languages(client):
+    case = make_published_case()
+    english = client.get(f"/en/cases/{case.reference}/")["ETag"]
+    russian = client.get(f"/ru/cases/{case.reference}/", headers={"if-none-match": english})
+    assert russian.status_code == 200
+    assert russian["ETag"] != english
+
+
+def test_an_unpublished_case_answers_a_stale_etag_with_404(client):
+    case = make_published_case()
+    etag = client.get(case.get_absolute_url())["ETag"]
+    unpublish_case(case=case, by=None)
+    response = client.get(case.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 404
+
+
+def test_a_draft_makes_no_etag(client):
+    make_case(reference="DRAFTREF")
+    response = client.get("/en/cases/DRAFTREF/")
+    assert response.status_code == 404
+    assert not response.has_header("ETag")
+
+
+def test_with_a_per_process_memory_cache_pages_expire_within_seconds(client):
+    """Another gunicorn worker's edit cannot reach this process's memory: the entry must expire."""
+    make_published_case()
+    noon = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)  # the same day throughout
+    with time_machine.travel(noon, tick=False) as traveller:
+        client.get("/en/")
+        traveller.shift(60)
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/en/")
+    assert len(queries) > 0
+
+
+def test_a_shared_cache_keeps_pages_until_the_next_edit(settings, tmp_path):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    assert page_timeout() == PAGE_TIMEOUT

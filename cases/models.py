@@ -207,7 +207,13 @@ class Case(models.Model):
 
     @property
     def born(self):
-        return format_fuzzy_date(self.birth_date, self.birth_date_precision)
+        """The year of birth only: a full date would help an adversary identify the family."""
+        precision = (
+            Precision.ABOUT_YEAR
+            if self.birth_date_precision == Precision.ABOUT_YEAR
+            else Precision.YEAR
+        )
+        return format_fuzzy_date(self.birth_date, precision)
 
 
 class Name(models.Model):

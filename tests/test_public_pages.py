@@ -356,3 +356,14 @@ def test_public_pages_make_a_constant_number_of_queries(
     }.get(url, url)
     with django_assert_max_num_queries(6):
         assert client.get(url).status_code == 200
+
+
+def test_a_case_page_shows_the_year_of_birth_but_never_the_full_date(client):
+    from datetime import date
+
+    from cases.dates import Precision
+
+    case = make_published_case(birth_date=date(1985, 3, 9), birth_date_precision=Precision.DAY)
+    page = client.get(case.get_absolute_url()).text
+    assert "1985" in page
+    assert "March 9, 1985" not in page and "9 March 1985" not in page

@@ -5,6 +5,7 @@ local media). With DEBUG off, anything that must be secret has to be given.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -123,6 +124,12 @@ DATABASES = {
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: the browser tests' live server answers in several threads, and an
+    # in-memory database would be one connection shared between them.
+    DATABASES["default"]["TEST"] = {
+        "NAME": Path(tempfile.gettempdir()) / f"advocacy-test-{os.getpid()}.sqlite3"
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Name search folds case and builds trigrams; under a C ctype PostgreSQL
     # does neither for Cyrillic, so test databases are created UTF-8 from template0.

@@ -1,9 +1,9 @@
 """Find cases by any spelling of a person's name, or by reference: public, admin and duplicates.
 
-The rule is `names.keys_match`, run in the database: every folded query word is a substring of one
-Name's key, or the query's Han characters appear in that Name's text. PostgreSQL answers the
-substring test from a pg_trgm GIN index (migration 0002) and ranks by trigram similarity; SQLite
-scans and ranks by how much of the key the query covers.
+The rule is `names.keys_match`, run in the database: every folded query word is in one Name's key
+(a word of one or two letters must begin a word of it), or the query's Han characters are in that
+Name's text. On PostgreSQL the GIN indexes of migration 0002 answer both, trigrams of the key and
+the characters of Han names; SQLite scans. Both rank alike (`_rank`).
 """
 
 import difflib
@@ -11,20 +11,8 @@ import re
 from functools import reduce
 from operator import add, or_
 
-from django.db import connections
-from django.db.models import (
-    Case,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Func,
-    OuterRef,
-    Q,
-    Subquery,
-    TextField,
-    Value,
-    When,
-)
+from django.db import connections, models
+from django.db.models import F, FloatField, Func, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Cast, Greatest, Least, Length
 from django.db.models.lookups import Contains
 from django.utils.translation import gettext as _
@@ -36,38 +24,57 @@ from .models import CODE_ALPHABET, Name, Prefecture
 HAN_SEPARATORS = ("·", "・", "•", "‧", " ", "-")
 # Crockford base32 reads O as 0 and I, L as 1, so a reference copied by hand still resolves.
 _REFERENCE_MISREADINGS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+# services.REFERENCE_LENGTH characters; not imported, as services may come to use search.
 _REFERENCE = re.compile(f"[{CODE_ALPHABET}]{{8}}")
-# A reference is exact, so it outranks any name, whose rank is at most 1.
-_REFERENCE_RANK = 2.0
 # A broad query ("Gul", "Ma") matches thousands of names at 100,000 cases. Joining every one to
 # its case to rank them costs more than the latency budget (DESIGN.md), and no one pages that far:
 # search keeps the best names only, and a more complete name narrows the search.
 MAX_MATCHES = 500
+# Names looked at for duplicates of one case, closest first, so a common name stays cheap.
+DUPLICATE_CANDIDATES = 200
 # Two cases both "not known" or "elsewhere" share nothing.
 _VAGUE_PREFECTURES = (Prefecture.UNKNOWN, Prefecture.OTHER)
 
 
+class HanOnlyText(Func):
+    """Name.text without the separators Han names are written with (`names.han_text` drops them).
+
+    Migration 0002 indexes this very expression on PostgreSQL; change both together. One node
+    with the separators written in, rather than nested Replace(): cheaper to build, and the SQL
+    stays the index's even if parameters are bound on the server.
+    """
+
+    template = reduce(
+        lambda sql, separator: f"REPLACE({sql}, '{separator}', '')",
+        HAN_SEPARATORS,
+        "%(expressions)s",
+    )
+    output_field = TextField()
+
+    def __init__(self):
+        super().__init__(F("text"))
+
+
 def search_cases(queryset, text: str, *, public_only: bool = True):
-    """The cases of queryset with a Name matching text, or with text as reference, best first.
+    """Cases of queryset whose Names match text, best first; or the one text is the reference of.
 
     Public pages keep public_only: a hit on a hidden legal name would reveal that name. The result
-    is one query, distinct cases, so callers can paginate, prefetch or filter it further; it holds
-    the cases of the MAX_MATCHES best-matching names at most.
+    is a queryset of distinct cases, so callers can paginate, prefetch or filter it further; it
+    holds the cases of the MAX_MATCHES best-matching names at most. Text shaped like a reference
+    costs one query here, as "reference or name" in one query cannot use the indexes.
     """
-    matching = matching_names(text, public_only=public_only, using=queryset.db)
     reference = _as_reference(text)
-    found, rank = [], Value(0.0)
-    if matching is not None:
-        found.append(Q(pk__in=matching.order_by("-rank", "-pk").values("case_id")[:MAX_MATCHES]))
-        best = matching.filter(case=OuterRef("pk")).order_by("-rank").values("rank")[:1]
-        rank = Subquery(best, output_field=FloatField())
-    if reference:
-        found.append(Q(reference=reference))
-        rank = Case(When(reference=reference, then=Value(_REFERENCE_RANK)), default=rank)
-    if not found:
+    if reference and queryset.filter(reference=reference).exists():
+        return queryset.filter(reference=reference)
+    matching = matching_names(text, public_only=public_only, using=queryset.db)
+    if matching is None:
         return queryset.none()
+    best_names = matching.order_by("-rank", "-pk").values("case_id")[:MAX_MATCHES]
+    best_rank = matching.filter(case=OuterRef("pk")).order_by("-rank").values("rank")[:1]
     return (
-        queryset.filter(reduce(or_, found)).alias(search_rank=rank).order_by("-search_rank", "-pk")
+        queryset.filter(pk__in=best_names)
+        .alias(search_rank=Subquery(best_rank, output_field=FloatField()))
+        .order_by("-search_rank", "-pk")
     )
 
 
@@ -103,9 +110,13 @@ def _han_in_text(han: str, vendor: str) -> Q:
         from django.contrib.postgres.lookups import DataContains
 
         characters = ArrayField(TextField())
-        indexed = Func(HanOnlyText(), template="string_to_array(%(expressions)s, NULL)")
+        indexed = Func(
+            HanOnlyText(),
+            template="string_to_array(%(expressions)s, NULL)",
+            output_field=characters,
+        )
         wanted = Value(sorted(set(han)), output_field=characters)
-        condition &= Q(DataContains(ExpressionWrapper(indexed, characters), wanted))
+        condition &= Q(DataContains(indexed, wanted))
     else:
         # Without an index, cheap tests of each character spare most names the separator removal.
         condition &= Q(*(Q(text__contains=character) for character in sorted(set(han))))
@@ -126,15 +137,23 @@ def likely_duplicates(case, limit: int = 5) -> list[tuple]:
     report often gives more or fewer name parts); the same birth year and hometown weigh in.
     """
     own_names = list(case.names.all())
-    conditions = [_duplicate_condition(name) for name in own_names]
-    conditions = [condition for condition in conditions if condition is not None]
-    if not conditions:
+    vendor = connections[Name.objects.db].vendor
+    matches = [(_duplicate_condition(name, vendor), name) for name in own_names]
+    matches = [(condition, name) for condition, name in matches if condition is not None]
+    if not matches:
         return []
+    # Only to keep the closest few when a name is common; the score below decides the order.
+    closeness = [
+        models.Case(models.When(condition, then=_rank(name.key)), default=0.0)
+        for condition, name in matches
+    ]
     candidates = (
         Name.objects.alias(key_length=Length("key"))
-        .filter(reduce(or_, conditions))
+        .filter(reduce(or_, (condition for condition, _name in matches)))
         .exclude(case=case)
-        .select_related("case")
+        .annotate(closeness=Greatest(*closeness) if len(closeness) > 1 else closeness[0])
+        .order_by("-closeness", "-pk")
+        .select_related("case")[:DUPLICATE_CANDIDATES]
     )
     best = {}
     for candidate in candidates:
@@ -145,8 +164,8 @@ def likely_duplicates(case, limit: int = 5) -> list[tuple]:
     return ranked[:limit]
 
 
-def _duplicate_condition(name) -> Q | None:
-    condition = name_condition(name.text, vendor=connections[Name.objects.db].vendor)
+def _duplicate_condition(name, vendor: str) -> Q | None:
+    condition = name_condition(name.text, vendor=vendor)
     if not name.key:
         return condition
     # The other way round: the other name's whole key within this one's, e.g. a lone surname.
@@ -179,23 +198,6 @@ def _key_similarity(a: str, b: str) -> float:
     ).ratio()
 
 
-class HanOnlyText(Func):
-    """Name.text without the separators Han names are written with (`names.han_text` drops them).
-
-    Migration 0002 indexes this very expression on PostgreSQL; change both together. One node
-    with the separators written in, rather than nested Replace(): cheaper to build, and the SQL
-    stays the index's even if parameters are bound on the server.
-    """
-
-    template = "%(expressions)s"
-    for separator in HAN_SEPARATORS:
-        template = f"REPLACE({template}, '{separator}', '')"
-    output_field = TextField()
-
-    def __init__(self):
-        super().__init__(F("text"))
-
-
 def _rank(query_key: str):
     """How well one name matches, from 0 to 1: 1 when its key is the query's.
 
@@ -209,7 +211,10 @@ def _rank(query_key: str):
         Value(1.0),
     )
     starts = [
-        Case(When(Q(key__startswith=word) | Q(key__contains=f" {word}"), then=1.0), default=0.0)
+        models.Case(
+            models.When(Q(key__startswith=word) | Q(key__contains=f" {word}"), then=1.0),
+            default=0.0,
+        )
         for word in words
     ]
     return (coverage + reduce(add, starts, Value(0.0)) / Value(float(len(words) or 1))) / 2

@@ -5,12 +5,13 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.contrib.auth.models import User
 from PIL import Image
 
 from cases import photos, services
 from cases.models import Case, Photo
 
-from .conftest import watched
+from .conftest import authenticator, current_code, watched
 from .factories import make_source
 from .test_moderation import staff_user
 
@@ -54,6 +55,7 @@ def log_in(browser, live_server, username):
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
+    page.fill("#id_otp_token", current_code(authenticator(User.objects.get(username=username))))
     page.click("input[type=submit]")
     return page
 
@@ -62,6 +64,7 @@ def user(username, role):
     account = staff_user(username, role)
     account.set_password(PASSWORD)
     account.save()
+    authenticator(account)
     return account
 
 
@@ -113,7 +116,8 @@ def test_a_report_goes_from_the_queue_to_a_published_page_and_back(live_server, 
     assert "Example Street" not in visitor.content()
     assert source.publisher in visitor.content()
 
-    editor.click("button[value='unpublish']")
+    with editor.expect_navigation():
+        editor.click("button[value='unpublish']")
     assert status_of(f"{live_server.url}/en/cases/{case.reference}/") == 404
     assert status_of(f"{live_server.url}{approved.public_url}") == 404
     for page in (moderator, editor, visitor):

@@ -232,8 +232,9 @@ def test_a_draft_makes_no_etag(client):
     assert not response.has_header("ETag")
 
 
-def test_with_a_per_process_memory_cache_pages_expire_within_seconds(client):
+def test_with_a_per_process_memory_cache_pages_expire_within_seconds(client, settings):
     """Another gunicorn worker's edit cannot reach this process's memory: the entry must expire."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     make_published_case()
     noon = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)  # the same day throughout
     with time_machine.travel(noon, tick=False) as traveller:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from cases.models import Case, CaseMerge, Citation, Consent, Name, Photo, Report, Situation
 from cases.services import publish_case
 
+from .conftest import log_in_to_admin
 from .factories import make_case, make_photo, make_published_case, make_report, make_source
 
 pytestmark = pytest.mark.django_db
@@ -25,14 +26,12 @@ def staff_user(username, role):
 
 @pytest.fixture
 def moderator_client(client):
-    client.force_login(staff_user("moderator", "Moderator"))
-    return client
+    return log_in_to_admin(client, staff_user("moderator", "Moderator"))
 
 
 @pytest.fixture
 def editor_client(client):
-    client.force_login(staff_user("editor", "Editor"))
-    return client
+    return log_in_to_admin(client, staff_user("editor", "Editor"))
 
 
 def moderate(client, case, action, **extra):
@@ -89,7 +88,7 @@ def test_private_photos_are_served_only_to_staff(client, moderator_client):
 
 def test_a_staff_member_without_photo_rights_cannot_see_private_photos(client):
     photo = make_photo(make_case())
-    client.force_login(User.objects.create_user("intern", password="x" * 16, is_staff=True))
+    log_in_to_admin(client, User.objects.create_user("intern", password="x" * 16, is_staff=True))
     assert client.get(f"/admin/cases/photo/{photo.pk}/file/image/").status_code == 404
 
 

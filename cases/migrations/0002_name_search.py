@@ -9,19 +9,20 @@ from django.db import migrations
 
 from cases import names
 
-# Must stay the expression of cases.search.han_only_text(), or PostgreSQL will not use the index.
+# Must stay the SQL of cases.search.HanOnlyText, or PostgreSQL won't use the index (tested).
 HAN_SEPARATORS = ("·", "・", "•", "‧", " ", "-")
 
 
 def han_only_text_sql() -> str:
     expression = "text"
     for separator in HAN_SEPARATORS:
-        expression = f"replace({expression}, '{separator}', '')"
+        expression = f"REPLACE({expression}, '{separator}', '')"
     return expression
 
 
 INDEXES = {
-    # Each query word of three letters or more is a LIKE '%word%' on the key.
+    # A query word is LIKE '%word%' on the key; one of one or two letters is LIKE '% ma%' (and
+    # 'ma%', which the key's own btree index answers).
     "cases_name_key_trgm": "USING gin (key gin_trgm_ops)",
     # Han in a query: names holding all its characters, of Han names only. Trigrams would miss
     # the many Han names of two characters.
@@ -31,13 +32,13 @@ INDEXES = {
 }
 
 
-def create_trigram_indexes(apps, schema_editor):
+def create_search_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for name, definition in INDEXES.items():
             schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cases_name {definition}")
 
 
-def drop_trigram_indexes(apps, schema_editor):
+def drop_search_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for name in INDEXES:
             schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
@@ -65,5 +66,5 @@ class Migration(migrations.Migration):
         migrations.RunPython(backfill_search_fields, migrations.RunPython.noop),
         # Does nothing on other databases.
         TrigramExtension(),
-        migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
+        migrations.RunPython(create_search_indexes, drop_search_indexes),
     ]

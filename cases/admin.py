@@ -3,6 +3,7 @@
 Every state change goes through cases/services.py, which enforces the roles.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -65,6 +67,57 @@ def duplicate_links(case: Case):
             ),
         ),
     )
+
+
+def summary_field_name(language_code: str) -> str:
+    return f"summary_{language_code.replace('-', '_')}"
+
+
+def summary_translation_field(code: str, language: str) -> forms.CharField:
+    return forms.CharField(
+        label=format_lazy(_("Public summary, translated: {}"), language),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
+    )
+
+
+class BaseCaseAdminForm(forms.ModelForm):
+    """The case form, with one box for the summary in each of the site's languages."""
+
+    class Meta:
+        model = Case
+        fields = ["public_summary", "summary_language"]  # the admin adds its fieldsets' fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, _name in settings.LANGUAGES:
+            translated = self.instance.summary_translations.get(code, "")
+            self.fields[summary_field_name(code)].initial = translated
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.summary_translations = {
+            code: text
+            for code, _name in settings.LANGUAGES
+            if (text := cleaned.get(summary_field_name(code), "").strip())
+            and code != cleaned.get("summary_language")
+        }
+        return cleaned
+
+
+# Declared through type() because the languages come from settings; the admin only accepts
+# fields a form declares when its class is made.
+CaseAdminForm = type(
+    "CaseAdminForm",
+    (BaseCaseAdminForm,),
+    {
+        "__module__": __name__,
+        **{
+            summary_field_name(code): summary_translation_field(code, language)
+            for code, language in settings.LANGUAGES
+        },
+    },
+)
 
 
 class NameInline(admin.TabularInline):
@@ -172,10 +225,21 @@ class CaseAdmin(SimpleHistoryAdmin):
                     ("status", "reference", "published_at"),
                     "hidden_reason",
                     "display_name",
-                    "public_summary",
+                    ("public_summary", "summary_language"),
                     ("situation", "situation_date", "situation_date_precision"),
                     "last_known_place",
                 ]
+            },
+        ),
+        (
+            _("Translations of the summary"),
+            {
+                "classes": ["collapse"],
+                "fields": [summary_field_name(code) for code, _name in settings.LANGUAGES],
+                "description": _(
+                    "Written by staff. A visitor reading another language sees the translation, "
+                    "marked as translated; otherwise the summary as written."
+                ),
             },
         ),
         (
@@ -200,6 +264,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         (_("Likely duplicates"), {"fields": ["possible_duplicates"]}),
         (_("Dates of this record"), {"fields": [("created_at", "updated_at")]}),
     ]
+    form = CaseAdminForm
     inlines = [NameInline, ReportInline, PhotoInline, CitationInline, EventInline]
     actions = ["export_for_partners"]
     change_form_template = "admin/cases/case/change_form.html"

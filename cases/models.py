@@ -137,6 +137,17 @@ class Case(models.Model):
         help_text=_("As shown publicly: a name, a pseudonym or initials, as consent allows."),
     )
     public_summary = models.TextField(_("public summary"), blank=True)
+    summary_language = models.CharField(
+        _("language of the public summary"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+    )
+    # Staff-written translations of the public summary, by language code. Kept on the case
+    # itself so that a case page needs no query more for them.
+    summary_translations = models.JSONField(
+        _("translations of the summary"), default=dict, blank=True
+    )
     # The display name is public, so a visitor may find the case by it too (cases/search.py).
     display_key = models.CharField(max_length=1000, blank=True, editable=False)
 
@@ -201,6 +212,15 @@ class Case(models.Model):
 
     def get_absolute_url(self):
         return reverse("cases:case_detail", kwargs={"reference": self.reference})
+
+    def summary_for(self, language: str) -> tuple[str, str | None]:
+        """The public summary in `language` if staff wrote one, and the language it was
+        translated from (None when shown as written)."""
+        if language != self.summary_language:
+            translated = self.summary_translations.get(language, "").strip()
+            if translated:
+                return translated, self.summary_language
+        return self.public_summary, None
 
     @property
     def is_published(self):

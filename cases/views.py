@@ -138,8 +138,12 @@ def case_detail(request, reference):
         reference=reference,
     )
     share_photo = next((p for p in case.photos.all() if p.kind == Photo.Kind.PORTRAIT), None)
+    summary, translated_from = case.summary_for(get_language())
     context = {
         "case": case,
+        "summary": summary,
+        "summary_language": (translated_from and get_language()) or case.summary_language,
+        "translated_from": translated_from,
         "page_url": request.build_absolute_uri(case.get_absolute_url()),
         "share_photo": share_photo,
         "share_image_url": share_photo and request.build_absolute_uri(share_photo.public_url),

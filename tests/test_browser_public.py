@@ -2,7 +2,7 @@
 
 import pytest
 
-from cases.models import Citation
+from cases.models import Citation, Name
 from cases.services import publish_case
 
 from .factories import make_case, make_photo, make_source
@@ -68,3 +68,41 @@ def test_the_uyghur_statistics_are_drawn_right_to_left(live_server, browser_page
     chart_end = chart["x"] + chart["width"]
     assert bar["x"] + bar["width"] == pytest.approx(chart_end, abs=chart["width"] * 0.05)
     check_step(page, live_server, "public reader in Uyghur", "statistics")
+
+
+def test_a_visitor_in_russian_finds_a_person_by_a_latin_spelling(live_server, browser_page):
+    """Journey 3: search in Russian by a Latin spelling, read the case, switch to Uyghur."""
+    source = make_source(
+        title="Kazakhstan says China is allowing", publisher="The Associated Press"
+    )
+    case = make_case(display_name="А. Е.", photo_consent=True)
+    Name.objects.create(case=case, text="Әділғазы Ерғазы", is_public=True)
+    approved = make_photo(case, approved=True, alt_text="Портрет")
+    make_photo(case, approved=False, alt_text="Not approved document")
+    Citation.objects.create(case=case, source=source, claim="Задержан в 2017 году")
+    case = publish_case(case=case, by=None)
+    approved.refresh_from_db()
+    page, journey = browser_page, "visitor in Russian"
+
+    page.goto(f"{live_server.url}/ru/cases/")
+    page.fill("input[name='q']", "Adilgazy Yergazy")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ru/cases/?q=*")
+    check_step(page, live_server, journey, "search results")
+
+    page.get_by_role("link", name="А. Е.").click()
+    page.wait_for_url(f"**/ru/cases/{case.reference}/")
+    assert page.locator(f"img[src='{approved.public_url}']").first.is_visible()
+    assert page.get_by_text("Задержан в 2017 году").is_visible()
+    assert "Not approved document" not in page.content()
+    check_step(page, live_server, journey, "case")
+
+    page.locator('a[hreflang="ug"]').click()
+    page.wait_for_url(f"**/ug/cases/{case.reference}/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    check_step(page, live_server, journey, "case in Uyghur")
+
+    page.locator(f"a[href$='/ug/sources/{source.pk}/']").first.click()
+    page.wait_for_url(f"**/ug/sources/{source.pk}/")
+    assert page.get_by_text("Kazakhstan says China is allowing").first.is_visible()
+    check_step(page, live_server, journey, "source in Uyghur")

@@ -5,7 +5,6 @@ supplementary catalog (supplements/locale/kk) and advocacy/formats/kk fill the g
 """
 
 # Kazakh is written in Cyrillic, whose letters look like Latin ones.
-# ruff: noqa: RUF001
 
 import functools
 import html

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - Cyrillic test content on purpose
+
 """Every page speaks the visitor's language: no English left, errors included; Uyghur reads
 right to left; Kazakh dates read as Kazakh dates."""
 

@@ -1,7 +1,7 @@
 """A relative searching in one script must find the name written in another, and only that name."""
 
 # Letters that look like Latin ones are what these tests are about.
-# ruff: noqa: RUF001, RUF003
+# ruff: noqa: RUF003
 
 import re
 

@@ -120,7 +120,7 @@ CaseAdminForm = type(
 )
 
 
-class NameInline(admin.TabularInline):
+class NameInline(admin.StackedInline):
     model = Name
     extra = 1
     fields = ["text", "kind", "is_public", "script"]
@@ -155,7 +155,7 @@ class ReportInline(admin.StackedInline):
         return False
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(admin.StackedInline):
     model = Photo
     extra = 0
     can_delete = True
@@ -177,7 +177,7 @@ class CitationInline(admin.StackedInline):
     fields = ["source", "claim", "locator", "excerpt"]
 
 
-class EventInline(admin.TabularInline):
+class EventInline(admin.StackedInline):
     model = Event
     extra = 0
     autocomplete_fields = ["source"]

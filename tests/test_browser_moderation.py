@@ -13,10 +13,12 @@ from cases.models import Case, Photo
 
 from .conftest import authenticator, current_code, watched
 from .factories import make_source
+from .journeys import check_step
 from .test_moderation import staff_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+JOURNEY = "moderator and editor"
 PASSWORD = "a long test password"
 
 
@@ -85,11 +87,15 @@ def test_a_report_goes_from_the_queue_to_a_published_page_and_back(live_server, 
     browser = browser_page.context.browser
 
     moderator = log_in(browser, live_server, "moderator")
+    check_step(moderator, live_server, JOURNEY, "admin index")
     moderator.click("a[href$='?state__exact=new']")
+    check_step(moderator, live_server, JOURNEY, "queue of new reports")
     moderator.click(f"a[href*='/admin/cases/report/{report.pk}/change/']")
+    check_step(moderator, live_server, JOURNEY, "report")
     moderator.fill("textarea[name='narrative']", "He was taken on a Tuesday.")  # address removed
     moderator.click("input[name='_save']")
     moderator.goto(f"{live_server.url}/admin/cases/case/{report.case_id}/change/")
+    check_step(moderator, live_server, JOURNEY, "case")
     moderator.fill("input[name='display_name']", "A. Y.")
     moderator.check("input[name='photos-0-approved']")
     moderator.click("#citations-group .add-row a")
@@ -100,11 +106,13 @@ def test_a_report_goes_from_the_queue_to_a_published_page_and_back(live_server, 
     moderator.click("input[name='_continue']")
     moderator.click("button[value='review']")
     assert moderator.locator("button[value='publish']").count() == 0  # moderators cannot publish
+    check_step(moderator, live_server, JOURNEY, "sent for review")
 
     editor = log_in(browser, live_server, "editor")
     editor.goto(f"{live_server.url}/admin/cases/case/{report.case_id}/change/")
     editor.click("button[value='publish']")
     assert "The case is published." in editor.locator(".messagelist").inner_text()
+    check_step(editor, live_server, JOURNEY, "published")
 
     case = Case.objects.get(pk=report.case_id)
     approved = Photo.objects.get(approved=True)
@@ -115,6 +123,7 @@ def test_a_report_goes_from_the_queue_to_a_published_page_and_back(live_server, 
     assert "Document to keep private" not in visitor.content()
     assert "Example Street" not in visitor.content()
     assert source.publisher in visitor.content()
+    check_step(visitor, live_server, JOURNEY, "public case page")
 
     with editor.expect_navigation():
         editor.click("button[value='unpublish']")

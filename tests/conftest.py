@@ -79,6 +79,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def watched(page):
     """Record the page's console errors and every request it makes, to assert on later."""
     page.set_default_timeout(10_000)
+    # No transitions: a screenshot or an accessibility check mid-fade sees colours no one reads.
+    page.emulate_media(reduced_motion="reduce")
     page.console_errors = []
     page.requested_urls = []
     page.on(

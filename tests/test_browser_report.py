@@ -109,3 +109,21 @@ def test_the_report_form_works_with_the_keyboard_alone(live_server, browser_page
     assert "valid email" in error.inner_text()
     assert page.locator("input[name='names-0-text']").input_value() == "Adil Example"
     check_step(page, live_server, "keyboard", "form errors")
+
+
+def test_an_expired_form_says_so_and_keeps_what_was_typed(live_server, browser_page):
+    page = browser_page
+    page.goto(f"{live_server.url}/en/report/")
+    page.fill("input[name='names-0-text']", "Adil Example")
+    page.fill("textarea[name='narrative']", "A long account the relative must not lose.")
+    page.check("input[name='consent'][value='internal']")
+    page.context.clear_cookies()  # the CSRF cookie is gone, as after a long wait
+    alerts = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.accept()))
+    page.click("form[data-upload-form] button[type='submit']")
+    page.wait_for_function(
+        "() => !document.querySelector('form[data-upload-form] button').disabled"
+    )
+    assert alerts and "The form has expired" in alerts[0]
+    assert page.locator("textarea[name='narrative']").input_value().startswith("A long account")
+    assert not Report.objects.exists()

@@ -54,7 +54,18 @@
     xhr.upload.addEventListener("progress", function (e) {
       if (bar && e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
     });
-    xhr.addEventListener("load", function () { showResponse(xhr); });
+    xhr.addEventListener("load", function () {
+      if (xhr.status === 200) {
+        showResponse(xhr);
+        return;
+      }
+      // An expired form (403) or too many attempts (429): say so, and keep what was typed.
+      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var main = page.querySelector("main") || page.body;
+      if (box) box.hidden = true;
+      if (button) button.disabled = false;
+      window.alert(main.innerText.trim());
+    });
     xhr.addEventListener("error", function () {
       if (box) box.hidden = true;
       if (button) button.disabled = false;

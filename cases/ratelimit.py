@@ -9,7 +9,7 @@ def client_key(request) -> str:
     """Who is asking, keyed with the secret so that the cache never holds anything from which
     a visitor's address could be recovered (a plain hash of an IPv4 address is reversible)."""
     address = request.META.get(settings.CLIENT_IP_HEADER, "") or request.META.get("REMOTE_ADDR", "")
-    return salted_hmac("ratelimit", address).hexdigest()[:32]
+    return salted_hmac("ratelimit", address, algorithm="sha256").hexdigest()[:32]
 
 
 def hit(request, *, scope: str, limit: int, window: int) -> bool:

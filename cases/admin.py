@@ -304,7 +304,7 @@ class CaseAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        message = services.after_case_edit(case=form.instance, by=request.user)
+        message = services.after_case_edit(case=form.instance)
         if message:
             self.message_user(request, message, messages.WARNING)
 
@@ -518,13 +518,13 @@ class PhotoAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        services.after_case_edit(case=obj.case, by=request.user)
+        services.after_case_edit(case=obj.case)
 
     def _set_approved(self, request, queryset, approved):
         for photo in queryset.select_related("case"):
             photo.approved = approved
             photo.save(update_fields=["approved"])
-            services.after_case_edit(case=photo.case, by=request.user)
+            services.after_case_edit(case=photo.case)
 
     @admin.action(description=_("Approve the selected photos"))
     def approve(self, request, queryset):

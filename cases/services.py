@@ -212,12 +212,12 @@ def send_for_review(*, case: Case, by) -> Case:
     require_permission(by, "cases.change_case")
     if case.is_published:
         raise ValidationError(_("The case is already published."))
-    Case.objects.filter(pk=case.pk).update(status=Case.Status.IN_REVIEW, updated_at=timezone.now())
-    case.refresh_from_db()
+    case.status = Case.Status.IN_REVIEW
+    case.save(update_fields=["status", "updated_at"])  # through save(), so history records it
     return case
 
 
-def after_case_edit(*, case: Case, by) -> str | None:
+def after_case_edit(*, case: Case) -> str | None:
     """Keep the public site true to an edit: lowered consent unpublishes at once.
 
     Returns a message for staff when the edit took the case off the public site.
@@ -236,8 +236,8 @@ def after_case_edit(*, case: Case, by) -> str | None:
 
 def mark_report(*, report: Report, state: str, by) -> Report:
     require_permission(by, "cases.change_report")
-    Report.objects.filter(pk=report.pk).update(state=state, updated_at=timezone.now())
-    report.refresh_from_db()
+    report.state = state
+    report.save(update_fields=["state", "updated_at"])  # through save(), so history records it
     return report
 
 
@@ -251,7 +251,7 @@ def attach_report(*, report: Report, case: Case, by) -> Report:
         report.photos.update(case=case)
         restrict_consent(case=case, consent=report.consent, photo_consent=report.photo_consent)
         if old_case is not None and old_case.pk != case.pk:
-            after_case_edit(case=old_case, by=None)
+            after_case_edit(case=old_case)
     return report
 
 
@@ -263,7 +263,7 @@ def restrict_consent(*, case: Case, consent: str, photo_consent: bool) -> None:
     if (lowest, photos_allowed) != (case.consent, case.photo_consent):
         case.consent, case.photo_consent = lowest, photos_allowed
         case.save(update_fields=["consent", "photo_consent", "updated_at"])
-    after_case_edit(case=case, by=None)
+    after_case_edit(case=case)
 
 
 def merge_cases(*, kept: Case, duplicate: Case, by) -> CaseMerge:

@@ -104,6 +104,8 @@ def test_a_moderator_sends_a_draft_for_review_but_cannot_publish(moderator_clien
     assert "sent for review" in moderate(moderator_client, case, "review").text
     case.refresh_from_db()
     assert case.status == Case.Status.IN_REVIEW
+    step = case.history.first()
+    assert (step.status, step.history_user.username) == (Case.Status.IN_REVIEW, "moderator")
     response = moderate(moderator_client, case, "publish")
     assert "Your role does not allow this." in response.text
     case.refresh_from_db()

@@ -148,8 +148,6 @@ class Case(models.Model):
     summary_translations = models.JSONField(
         _("translations of the summary"), default=dict, blank=True
     )
-    # The display name is public, so a visitor may find the case by it too (cases/search.py).
-    display_key = models.CharField(max_length=1000, blank=True, editable=False)
 
     sex = models.CharField(_("sex"), max_length=8, choices=Sex, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -202,13 +200,6 @@ class Case(models.Model):
 
     def __str__(self):
         return self.display_name or self.reference or _("case #%(pk)s") % {"pk": self.pk}
-
-    def save(self, *args, **kwargs):
-        self.display_key = names.search_key(self.display_name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "display_name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "display_key"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("cases:case_detail", kwargs={"reference": self.reference})

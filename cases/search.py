@@ -13,7 +13,7 @@ from operator import add, or_
 
 from django.db import connections, models
 from django.db.models import F, FloatField, Func, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce, Greatest, Least, Length
+from django.db.models.functions import Cast, Greatest, Least, Length
 from django.db.models.lookups import Contains
 from django.utils.translation import gettext as _
 
@@ -71,20 +71,9 @@ def search_cases(queryset, text: str, *, public_only: bool = True):
         return queryset.none()
     best_names = matching.order_by("-rank", "-pk").values("case_id")[:MAX_MATCHES]
     best_rank = matching.filter(case=OuterRef("pk")).order_by("-rank").values("rank")[:1]
-    found = Q(pk__in=best_names)
-    if words := names.query_words(text):
-        # The display name is public whatever the names' flags: "Yergazy" finds the case
-        # shown as "Younger brother of Adilgazy Yergazy", ranked below any matching name.
-        found |= Q(*(_word_in_key(word, field="display_key") for word in words))
     return (
-        queryset.filter(found)
-        .alias(
-            search_rank=Coalesce(
-                Subquery(best_rank, output_field=FloatField()),
-                Value(0.0),
-                output_field=FloatField(),
-            )
-        )
+        queryset.filter(pk__in=best_names)
+        .alias(search_rank=Subquery(best_rank, output_field=FloatField()))
         .order_by("-search_rank", "-pk")
     )
 
@@ -134,11 +123,11 @@ def _han_in_text(han: str, vendor: str) -> Q:
     return condition & Q(Contains(HanOnlyText(), Value(han)))
 
 
-def _word_in_key(word: str, field: str = "key") -> Q:
+def _word_in_key(word: str) -> Q:
     """`names.word_in_key` as a lookup: LIKE '%word%', or the start of a word when it is short."""
     if len(word) >= names.MIN_INFIX_LENGTH:
-        return Q(**{f"{field}__contains": word})
-    return Q(**{f"{field}__startswith": word}) | Q(**{f"{field}__contains": f" {word}"})
+        return Q(key__contains=word)
+    return Q(key__startswith=word) | Q(key__contains=f" {word}")
 
 
 def likely_duplicates(case, limit: int = 5) -> list[tuple]:

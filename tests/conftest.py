@@ -6,6 +6,7 @@ import shutil
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
@@ -15,6 +16,13 @@ from playwright.sync_api import sync_playwright
 def client():
     """Unprefixed pages (admin) follow the browser's language: tests read them in English."""
     return Client(headers={"accept-language": "en"})
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """A request leaves its language active in the thread; the next test must not inherit it."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

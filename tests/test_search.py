@@ -216,10 +216,3 @@ def test_duplicate_suggestions_stop_at_the_limit():
     for _ in range(4):
         make_report_of("Гульбахар Джалилова")
     assert len(likely_duplicates(case, limit=3)) == 3
-
-
-def test_a_case_is_found_by_a_word_of_its_public_display_name():
-    case = make_published_case(display_name="Younger brother of Adilgazy Yergazy (detained)")
-    assert list(search_cases(Case.objects.published(), "Ергазы")) == [case]
-    assert list(search_cases(Case.objects.published(), "yergazy brother")) == [case]
-    assert not search_cases(Case.objects.published(), "Tohti").exists()

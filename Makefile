@@ -49,3 +49,10 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# Measures every budget of DESIGN.md and prints one table (bench/run.py; README, "Performance").
+# Needs PostgreSQL, Redis and wrk here; about 11 minutes at 100,000 cases. Not part of `test`.
+BENCH_ARGS ?=
+.PHONY: bench
+bench: messages
+	$(PY) bench/run.py $(BENCH_ARGS)

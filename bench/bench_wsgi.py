@@ -10,8 +10,8 @@ import os
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "advocacy.settings"
 
-from django.conf import settings  # noqa: E402 - the settings module must be named first
-from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
 
 settings.ROOT_URLCONF = "bench_urls"
 application = get_wsgi_application()

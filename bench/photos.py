@@ -1,10 +1,12 @@
 """Measure the photo pipeline against its budget (DESIGN.md, "Performance budgets").
 
-Run from the project root: `python bench/photos.py`. Budget: a 12-megapixel JPEG in
+Run from the project root: `python bench/photos.py` (`--json PATH` also writes the figures,
+for bench/run.py). Budget: a 12-megapixel JPEG in
 <= 250 ms and <= 80 MiB extra peak memory; a decompression bomb refused in <= 50 ms.
 """
 
 import io
+import json
 import os
 import resource
 import statistics
@@ -155,10 +157,16 @@ def main() -> None:
     width, height = PHOTO_SIZE
     print(f"{width}x{height} JPEG of {len(photo) / 2**20:.1f} MiB with EXIF; {RUNS} runs each")
     print(f"{'measure':<40}{'median':>9}{'p95':>9}{'budget':>9}")
+    figures = []
     for label, timings, budget in rows:
         median, p95 = statistics.median(timings), percentile(timings, 0.95)
+        figures.append({"measure": label, "median": median, "p95": p95, "budget": budget})
         print(f"{label:<40}{median:>9.2f}{p95:>9.2f}{budget:>9}")
     print(f"{'extra peak RSS, one ingest (MiB)':<40}{memory:>9.1f}{'':>9}{80:>9}")
+    if "--json" in sys.argv:
+        # For bench/run.py, which folds these figures into its table.
+        result = {"photo MiB": len(photo) / 2**20, "rows": figures, "peak MiB": memory}
+        Path(sys.argv[sys.argv.index("--json") + 1]).write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

@@ -7,9 +7,10 @@ Everything is visibly synthetic: display names read "Synthetic #n", sources are 
 report #n" by "Synthetic Press" at synthetic.invalid, events and claims say "Synthetic". The
 names are syllables put together at random, written in Latin, Cyrillic, Arabic script or Chinese
 characters. A share of the cases has one approved public portrait: one small real JPEG file per
-photo in a temporary public media root, the same few hundred bytes written under each photo's
-name (the pages only link them; nothing decodes them). Rows go in with bulk_create, so the fields
-that save() would derive (Name.key and script, Case.display_key) are set here.
+photo in a temporary public media root: four 160x200 JPEGs of about 1 KiB, made once, each
+written under many photos' names (the pages only link them; nothing decodes them). Rows go in
+with bulk_create, so the fields that save() would derive (Name.key and script, and
+Case.display_key where the model has it) are set here.
 """
 
 # Letters that look like Latin ones are the point of the syllable table.
@@ -211,9 +212,13 @@ def published_case(n: int, label: str, *, published_at=None, photo_consent: bool
     def nth(choices, step=1):
         return choices.values[(n // step) % len(choices.values)]
 
+    derived = {}
+    if any(field.name == "display_key" for field in Case._meta.fields):
+        # What Case.save() sets while search also matches display names (commit 890325e).
+        derived["display_key"] = names.search_key(label)
     return Case(
         display_name=label,
-        display_key=names.search_key(label),
+        **derived,
         public_summary="A synthetic case for the benchmarks; no such person exists.",
         status=Case.Status.PUBLISHED,
         reference="S" + "".join(CODE_ALPHABET[(n >> (5 * i)) & 31] for i in range(7)),
@@ -258,7 +263,7 @@ class Extras:
 
 
 def synthetic_jpegs(count: int = 4) -> list[bytes]:
-    """A few small real portraits (160x200 JPEGs of a few hundred bytes), in different colours."""
+    """A few small real portraits (160x200 JPEGs of about 1 KiB), in different colours."""
     from PIL import Image
 
     jpegs = []

@@ -65,7 +65,8 @@ def machine() -> dict:
 
 
 def code_state() -> dict:
-    """The commit, and the working tree's changes outside bench/ (others may be editing)."""
+    """The commit, files changed since, and a fingerprint of the code measured (everything but
+    bench/, tests/, docs/ and Markdown, committed or not: others may be editing meanwhile)."""
     git = shutil.which("git") or "git"
 
     def run(*arguments: str) -> str:
@@ -73,11 +74,16 @@ def code_state() -> dict:
             [git, *arguments], cwd=ROOT, capture_output=True, text=True, check=False
         ).stdout
 
-    changed = run("status", "--porcelain", "--", ".", ":!bench").splitlines()
+    outside = ["--", ".", ":!bench", ":!tests", ":!docs", ":!*.md"]
+    fingerprint = hashlib.sha256()
+    for name in sorted(run("ls-files", "-co", "--exclude-standard", *outside).splitlines()):
+        path = ROOT / name
+        if path.is_file():
+            fingerprint.update(name.encode() + b"\0" + path.read_bytes())
     return {
         "commit": run("log", "-1", "--format=%h %s").strip(),
-        "changed": sorted(line[3:] for line in changed),
-        "diff": hashlib.sha256(run("diff", "HEAD", "--", ".", ":!bench").encode()).hexdigest(),
+        "changed": sorted(line[3:] for line in run("status", "--porcelain", *outside).splitlines()),
+        "fingerprint": fingerprint.hexdigest(),
     }
 
 
@@ -263,7 +269,11 @@ def main() -> None:
             if code_before["changed"]
             else ""
         )
-        + ("." if code_state() == code_before else "; **the code changed during the run**."),
+        + (
+            "."
+            if code_state()["fingerprint"] == code_before["fingerprint"]
+            else "; **the code changed during the run**."
+        ),
         "Data: " + ", ".join(f"{value:,} {label}" for label, value in counts.items()) + ".",
         f"gunicorn: {throughput['workers']} sync workers (gunicorn.conf.py); wrk: "
         f"{throughput['connections']} connections, {args.duration} s per page; "

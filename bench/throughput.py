@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -118,10 +119,6 @@ class Server:
             time.sleep(0.5)
         raise SystemExit(f"gunicorn did not answer in {seconds} s")
 
-    def workers(self) -> int:
-        pid = self.process.pid
-        return len(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
-
     def log_since(self) -> tuple[Counter, int]:
         """From the log since the last call: statuses of the requests, and worker restarts
         (gunicorn.conf.py's max_requests)."""
@@ -140,6 +137,11 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+def configured_workers() -> int:
+    """How many workers gunicorn.conf.py starts here (just after boot some may still be forking)."""
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"), run_name="gunicorn_conf")["workers"]
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
@@ -230,7 +232,7 @@ def run(args, work: Path) -> dict:
     server = Server(env, work / "gunicorn.log")
     try:
         server.wait_until_up()
-        result = {"workers": server.workers(), "connections": args.connections, "runs": {}}
+        result = {"workers": configured_workers(), "connections": args.connections, "runs": {}}
         print(f"gunicorn: {result['workers']} workers; wrk: {args.connections} connections")
         for path in paths.values():
             status, _headers, body = get(server.base + path)

@@ -1,8 +1,10 @@
 """Whole-page cache of public pages for anonymous visitors, emptied whenever public data changes.
 
-Every cached page is keyed by a "public generation" number kept in the cache. Any save or delete
-of a model that public pages show bumps the number, so the next request misses and renders the
-current state; stale entries are never read again and simply expire.
+Every cached page is stored with the "public generation" number current when it was rendered.
+Any save or delete of a model that public pages show bumps the number, so the next request finds
+its entry out of date, renders the current state and replaces it. A hit costs one round trip to
+the cache, which returns the number and the page together, and no query; it answers a matching
+If-None-Match with 304.
 """
 
 import functools
@@ -14,6 +16,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
 
 GENERATION_KEY = "public-pages:generation"
 # In a shared cache (Redis) entries are invalidated explicitly; the timeout only bounds how long
@@ -72,7 +75,6 @@ def page_timeout() -> int:
 def page_key(request) -> str:
     """Same page, language, host and day share an entry; the day, for "date accessed" in pages."""
     parts = [
-        str(current_generation()),
         translation.get_language() or "",
         request.scheme,
         request.get_host(),
@@ -81,6 +83,20 @@ def page_key(request) -> str:
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"public-pages:page:{digest}"
+
+
+def _generation_and_entry(key: str) -> tuple[int, tuple | None]:
+    """The current generation and the entry stored under key, in one round trip to the cache."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = current_generation()
+    return generation, found.get(key)
+
+
+def page_etag(key: str, generation: int) -> str:
+    """A validator that changes whenever the page's entry would: public data, language, day."""
+    return '"' + hashlib.sha256(f"{key}|{generation}".encode()).hexdigest()[:32] + '"'
 
 
 def _request_is_cacheable(request) -> bool:
@@ -108,21 +124,29 @@ def _response_is_cacheable(request, response) -> bool:
 
 
 def cache_public_page(view):
-    """Serve anonymous GETs of a public page from the cache, storing what is safe to share."""
+    """Serve anonymous GETs of a public page from the cache, storing what is safe to share.
+
+    A cached response carries an ETag, so a reader's browser or a proxy may ask again with
+    If-None-Match and get a 304 without the page.
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _request_is_cacheable(request):
             return view(request, *args, **kwargs)
         key = page_key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        generation, entry = _generation_and_entry(key)
+        if entry is not None and entry[0] == generation:
+            response = entry[1]
+            return get_conditional_response(request, etag=response["ETag"], response=response)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         if _response_is_cacheable(request, response):
-            cache.set(key, response, page_timeout())
+            response["ETag"] = page_etag(key, generation)
+            # Stored under the generation read before rendering: if public data changed while
+            # the view ran, this entry is already out of date and the next request renders.
+            cache.set(key, (generation, response), page_timeout())
         return response
 
     return wrapper

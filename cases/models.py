@@ -192,7 +192,15 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            # MIN and MAX of it bound the public year filter (views.situation_years).
+            models.Index(
+                fields=["situation_date"],
+                condition=models.Q(status="published", reference__isnull=False),
+                name="case_published_situation_date",
+            ),
+        ]
         permissions = [
             ("publish_case", _("Can publish, unpublish and hide cases")),
             ("merge_case", _("Can merge duplicate cases")),

@@ -1,23 +1,21 @@
 """Public pages. Every case read here goes through Case.objects.published()."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count, Prefetch
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Subquery, Window
+from django.db.models.functions import ExtractYear, RowNumber
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_bidi, get_language_from_request
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import charts, exports, search
-from .caching import cache_public_page, current_generation
+from .caching import cache_public_page
 from .models import (
     Case,
     Citation,
@@ -34,6 +32,8 @@ from .public_forms import CaseFilterForm
 CASES_PER_PAGE = 24
 SOURCES_PER_PAGE = 50
 RECENT_CASES = 6
+# Cases named under each source in the list of sources; its own page lists them all.
+CASES_PER_SOURCE_SHOWN = 5
 
 
 def public_photos():
@@ -53,8 +53,33 @@ def public_cases():
     )
 
 
+def public_citations():
+    return Citation.objects.filter(
+        case__status=Case.Status.PUBLISHED, case__reference__isnull=False
+    )
+
+
 def sources_citing_public_cases():
-    return Source.objects.filter(citations__case__in=Case.objects.published()).distinct()
+    """Sources with at least one citation by a published case.
+
+    EXISTS rather than a join and DISTINCT: at 100,000 cases the join de-duplicated 133,000
+    citation rows for every count and page (about 90 ms); EXISTS takes a few.
+    """
+    return Source.objects.filter(Exists(public_citations().filter(source=OuterRef("pk"))))
+
+
+def situation_years() -> list[int]:
+    """Years for the year filter, newest first: every year from the first case's to the last's.
+
+    From MIN and MAX over a partial index (migration 0009), not DISTINCT years: that grouped
+    every published case on every list and search page (35-45 ms at 100,000 cases).
+    """
+    bounds = Case.objects.published().aggregate(
+        first=Min("situation_date"), last=Max("situation_date")
+    )
+    if bounds["first"] is None:
+        return []
+    return list(range(bounds["last"].year, bounds["first"].year - 1, -1))
 
 
 @require_safe
@@ -91,41 +116,31 @@ def home(request):
 @require_safe
 @cache_public_page
 def case_list(request):
-    years = Case.objects.published().dates("situation_date", "year", order="DESC")
-    form = CaseFilterForm(request.GET, years=[day.year for day in years])
-    cases = public_cases().filter(**form.filters())
+    form = CaseFilterForm(request.GET, years=situation_years())
+    cases = Case.objects.published().filter(**form.filters())
     if form.query():
-        cases = search.search_cases(cases, form.query())
+        page = search_page(cases, form.query(), request.GET.get("page"))
     else:
-        cases = cases.order_by("-published_at", "pk")
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+        cases = public_cases().filter(**form.filters()).order_by("-published_at", "pk")
+        page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cases/case_list.html", {"page": page, "form": form})
 
 
-def case_etag(request, reference):
-    """One cheap query; any change to public data (the generation) or a new day changes it.
+def search_page(cases, text: str, number):
+    """One page of search results, running the ranked name match once rather than twice.
 
-    The day is in it because the page says when it was accessed, for citing.
+    A search holds at most search.MAX_MATCHES cases, so their ids, best first, fit in memory:
+    the count and the page come from that one list instead of a COUNT and a page query, each
+    matching and ranking the names again.
     """
-    updated = (
-        Case.objects.published()
-        .filter(reference=reference)
-        .values_list("updated_at", flat=True)
-        .first()
-    )
-    if updated is None:
-        return None
-    parts = [
-        updated.isoformat(),
-        str(current_generation()),
-        get_language(),
-        timezone.localdate().isoformat(),
-    ]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    ranked_ids = list(search.search_cases(cases, text).values_list("pk", flat=True))
+    page = Paginator(ranked_ids, CASES_PER_PAGE).get_page(number)
+    found = public_cases().in_bulk(page.object_list)
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    return page
 
 
 @require_safe
-@condition(etag_func=case_etag)
 @cache_public_page
 def case_detail(request, reference):
     case = get_object_or_404(
@@ -154,28 +169,60 @@ def case_detail(request, reference):
 
 
 def with_supported_cases(sources):
-    """Attach to each source the published cases citing it, in one query for the whole page."""
+    """Attach to each source a few of the published cases citing it, and how many there are.
+
+    Two queries for the whole page whatever the data: a popular source can be cited by thousands
+    of cases, which its own page lists a page at a time.
+    """
     sources = list(sources)
+    earlier_of_same_pair = Citation.objects.filter(
+        case=OuterRef("case"), source=OuterRef("source"), pk__lt=OuterRef("pk")
+    )
     citations = (
-        Citation.objects.filter(source__in=sources, case__in=Case.objects.published())
+        public_citations()
+        # A case citing a source twice is named once, and must not take two of its places.
+        .filter(~Exists(earlier_of_same_pair), source__in=sources)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=F("source_id"),
+                order_by=(F("case__published_at").desc(), F("case_id"), F("pk")),
+            )
+        )
+        .filter(place__lte=CASES_PER_SOURCE_SHOWN)
         .select_related("case")
-        .order_by("-case__published_at", "case_id")
+        .order_by("source_id", "place")
     )
     by_source = {}
     for citation in citations:
-        cases = by_source.setdefault(citation.source_id, {})
-        cases.setdefault(citation.case_id, citation.case)
+        by_source.setdefault(citation.source_id, []).append(citation.case)
     for source in sources:
-        source.supported_cases = list(by_source.get(source.pk, {}).values())
+        source.supported_cases = by_source.get(source.pk, [])
     return sources
+
+
+def count_of_citing_cases():
+    """An annotation: how many published cases cite the source."""
+    counted = (
+        public_citations()
+        .filter(source=OuterRef("pk"))
+        .order_by()
+        .values("source")
+        .annotate(n=Count("case", distinct=True))
+        .values("n")
+    )
+    return Subquery(counted)
 
 
 @require_safe
 @cache_public_page
 def source_list(request):
-    page = Paginator(sources_citing_public_cases(), SOURCES_PER_PAGE).get_page(
-        request.GET.get("page")
+    sources = (
+        sources_citing_public_cases()
+        .annotate(case_count=count_of_citing_cases())
+        .order_by("-published_date", "title", "pk")
     )
+    page = Paginator(sources, SOURCES_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = with_supported_cases(page.object_list)
     return render(request, "cases/source_list.html", {"page": page})
 
@@ -185,9 +232,9 @@ def source_list(request):
 def source_detail(request, pk):
     source = get_object_or_404(sources_citing_public_cases(), pk=pk)
     cases = (
-        public_cases()
-        .filter(citations__source=source)
-        .distinct()
+        Case.objects.published()
+        .filter(Exists(Citation.objects.filter(source=source, case=OuterRef("pk"))))
+        .order_by("-published_at", "pk")
         .prefetch_related(
             Prefetch(
                 "citations",
@@ -196,7 +243,8 @@ def source_detail(request, pk):
             )
         )
     )
-    return render(request, "cases/source_detail.html", {"source": source, "cases": cases})
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cases/source_detail.html", {"source": source, "page": page})
 
 
 def _counts(field) -> dict:

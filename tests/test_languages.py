@@ -1,4 +1,3 @@
-
 """Every page speaks the visitor's language: no English left, errors included; Uyghur reads
 right to left; Kazakh dates read as Kazakh dates."""
 

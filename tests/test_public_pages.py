@@ -1,5 +1,6 @@
 """Public pages show published cases only, in every language, in a constant number of queries."""
 
+import re
 from datetime import date
 
 import pytest
@@ -7,6 +8,7 @@ from django.test import Client
 
 from cases.models import Case, Citation, Name, Photo, Prefecture, Situation
 from cases.services import publish_case
+from cases.views import CASES_PER_PAGE
 
 from .factories import make_case, make_photo, make_published_case, make_source
 
@@ -169,6 +171,29 @@ def test_the_source_list_names_the_published_cases_each_source_supports(client):
     assert "Draft Supported" not in page
 
 
+def test_the_source_list_names_a_few_cases_and_links_to_all_of_them(client):
+    source = make_source(title="Widely cited")
+    for number in range(7):
+        case = make_published_case(source=source, display_name=f"Cited Person {number}")
+        Citation.objects.create(case=case, source=source, claim="A second claim")
+    page = client.get("/en/sources/").text
+    named = [number for number in range(7) if f"<bdi>Cited Person {number}</bdi>" in page]
+    assert named == [2, 3, 4, 5, 6]  # the five published last, each once
+    assert f'<a href="{source.get_absolute_url()}">all 7 cases</a>' in page
+
+
+def test_the_source_page_lists_its_cases_a_page_at_a_time(client):
+    source = make_source(title="Widely cited")
+    for number in range(CASES_PER_PAGE + 1):
+        make_published_case(source=source, display_name=f"Cited Person {number}")
+    first = client.get(source.get_absolute_url()).text
+    second = client.get(source.get_absolute_url() + "?page=2").text
+    assert first.count("Cited Person") == CASES_PER_PAGE
+    assert "Page 1 of 2" in first
+    assert second.count("Cited Person") == 1
+    assert "<bdi>Cited Person 0</bdi>" in second
+
+
 def test_the_source_page_says_what_it_supports_for_each_case(client):
     source = make_source(title="One story")
     case = make_published_case(source=source, display_name="Supported Person")
@@ -250,12 +275,13 @@ def test_a_bad_filter_value_is_ignored_not_an_error(client):
     assert "Still Listed" in response.text
 
 
-def test_the_year_filter_offers_only_years_of_published_cases(client):
+def test_the_year_filter_spans_the_years_of_published_cases_only(client):
     make_published_case(situation_date=date(2016, 1, 1))
+    make_published_case(situation_date=date(2018, 5, 1))
     make_case(situation_date=date(2011, 1, 1))
     page = client.get("/en/cases/").text
-    assert '<option value="2016">2016</option>' in page
-    assert "2011" not in page
+    offered = re.findall(r'<option value="(\d{4})">', page)
+    assert offered == ["2018", "2017", "2016"]
 
 
 def test_search_finds_a_case_by_a_spelling_in_another_script(client):

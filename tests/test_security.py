@@ -124,7 +124,7 @@ def redis_answers():
 def test_rate_limits_are_shared_through_redis(rf):
     redis_cache = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "advocacy.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
             "KEY_PREFIX": "advocacy-test",
         }
@@ -143,5 +143,25 @@ def test_sessions_use_redis_when_redis_url_is_set():
     result = run_python(code, REDIS_URL="redis://127.0.0.1:6379/15")
     assert result.stdout.split() == [
         "django.contrib.sessions.backends.cached_db",
-        "django.core.cache.backends.redis.RedisCache",
+        "advocacy.cache.RedisCache",
     ], result.stderr
+
+
+@pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
+def test_the_redis_cache_keeps_one_client_and_still_reads_what_it_wrote():
+    redis_cache = {
+        "default": {
+            "BACKEND": "advocacy.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "advocacy-client-test",
+        }
+    }
+    with override_settings(CACHES=redis_cache):
+        cache = caches["default"]
+        cache.set("page", {"generation": 7}, 60)
+        cache.set("generation", 7, 60)
+        cache.incr("generation")
+        found = cache.get_many(["page", "generation"])
+        assert found == {"page": {"generation": 7}, "generation": 8}
+        assert cache._cache.get_client() is cache._cache.get_client(write=True)
+        cache.delete_many(["page", "generation"])

@@ -4,18 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_summary_translations'),
+        ("cases", "0007_summary_translations"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='case',
-            name='display_key',
+            model_name="case",
+            name="display_key",
         ),
         migrations.RemoveField(
-            model_name='historicalcase',
-            name='display_key',
+            model_name="historicalcase",
+            name="display_key",
         ),
     ]

@@ -24,8 +24,8 @@ def warm_up() -> None:
 
     get_resolver().url_patterns  # noqa: B018 - imports every view module
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("Published cases")
+        translation.activate(code)  # loads the language's catalogs
+    translation.deactivate()
     for template in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
         get_template(str(template.relative_to(settings.BASE_DIR / "templates")))
 

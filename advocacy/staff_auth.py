@@ -67,6 +67,18 @@ def must_enrol(user) -> bool:
     return user.is_active and user.is_staff and not user.is_verified() and not has_device(user)
 
 
+def is_verified_staff(request) -> bool:
+    """Staff whose session passed the admin's login in full: the second factor too, when required.
+
+    What staff may do outside the admin (take reports at the office, unlimited) must need no
+    less than the admin does; a password alone, e.g. half-way through enrolment, is not enough.
+    """
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return False
+    return not settings.ADMIN_REQUIRE_2FA or user.is_verified()
+
+
 def device_for_code(user, code: str):
     """Six digits come from the authenticator app; anything else can only be a backup code.
 

@@ -449,6 +449,21 @@ class Photo(models.Model):
     def __str__(self):
         return self.alt_text or _("photo #%(pk)s") % {"pk": self.pk}
 
+    def save(self, *args, **kwargs):
+        """Never write public_name back, except where it is named: sync_public_photos.
+
+        A photo loaded before its case was published or unpublished holds an out-of-date name;
+        saving it whole would blank a live public copy's name (orphaning the file) or restore
+        the name of a deleted one.
+        """
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "public_name"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def public_url(self):
         return storages["default"].url(self.public_name) if self.public_name else ""

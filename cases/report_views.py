@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
+from advocacy.staff_auth import is_verified_staff
+
 from . import ratelimit, services
 from .forms import AddInformationForm, NameFormSet, PhotoFormSet, ReceiptForm, ReportForm
 from .models import Report, random_code
@@ -31,7 +33,7 @@ def too_many_requests(request):
 @require_http_methods(["GET", "POST"])
 def report_new(request):
     # Staff take reports at the office on relatives' behalf, many from one address.
-    at_office = request.user.is_active and request.user.is_staff
+    at_office = is_verified_staff(request)
     if request.method == "POST":
         limited = not ratelimit.hit(request, scope="report", **settings.REPORT_RATE_LIMIT)
         if limited and not at_office:

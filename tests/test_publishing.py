@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.models import Case, Citation, Consent, Situation
+from cases.models import Case, Citation, Consent, Photo, Situation
 from cases.services import publish_case, unpublish_case
 
 from .factories import make_case, make_photo, make_published_case, make_source
@@ -77,3 +77,33 @@ def test_unpublishing_removes_public_photo_copies(
         unpublish_case(case=case, by=None)
     assert files_under(public_root) == []
     assert len(files_under(private_root)) == 2  # the image and its thumbnail stay private
+
+
+def test_saving_a_photo_loaded_before_publication_keeps_its_public_copy(isolated_media):
+    public_root, _ = isolated_media
+    case = make_case(photo_consent=True)
+    stale = make_photo(case, approved=True)  # e.g. open in another admin tab
+    Citation.objects.create(case=case, source=make_source(), claim="Detained")
+    publish_case(case=case, by=None)
+    stale.alt_text = "Described after publication"
+    stale.save()
+    photo = Photo.objects.get(pk=stale.pk)
+    assert photo.alt_text == "Described after publication"
+    assert photo.public_name
+    assert files_under(public_root) == [photo.public_name]
+
+
+def test_saving_a_photo_loaded_while_published_never_revives_its_public_name(
+    isolated_media, django_capture_on_commit_callbacks
+):
+    public_root, _ = isolated_media
+    case = make_case(photo_consent=True)
+    make_photo(case, approved=True)
+    Citation.objects.create(case=case, source=make_source(), claim="Detained")
+    publish_case(case=case, by=None)
+    stale = Photo.objects.get(case=case)
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_case(case=case, by=None)
+    stale.save()
+    assert Photo.objects.get(pk=stale.pk).public_name == ""
+    assert files_under(public_root) == []

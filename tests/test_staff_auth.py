@@ -276,6 +276,19 @@ def set_up_page(client):
     return response
 
 
+def test_a_password_alone_does_not_make_a_report_an_office_intake(client, settings):
+    from cases.models import Report
+
+    from .test_report_form import report_post
+
+    settings.REPORT_RATE_LIMIT = {"limit": 1, "window": 3600}
+    staff()
+    assert log_in(client, "moderator").status_code == 302  # signed in to set up two-factor
+    assert client.post("/en/report/", report_post()).status_code == 200
+    assert client.post("/en/report/", report_post()).status_code == 429
+    assert [report.taken_by for report in Report.objects.all()] == [None]
+
+
 def test_a_new_staff_member_sets_up_two_factor_login_at_first_login(client):
     user = staff()
     response = log_in(client, "moderator")  # no device yet: the password alone lets them enrol

@@ -585,7 +585,9 @@ class SourceAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+        # Meta.ordering does not apply to a grouped query; the autocomplete's pages need one.
+        sources = super().get_queryset(request).annotate(citation_count=Count("citations"))
+        return sources.order_by(*Source._meta.ordering, "pk")
 
     @admin.display(description=_("citations"), ordering="citation_count")
     def citation_count(self, source):

@@ -303,3 +303,15 @@ def test_script_sent_by_a_relative_is_escaped_in_admin(moderator_client):
     ):
         page = moderator_client.get(url).text
         assert script not in page, url
+
+
+def test_the_source_autocomplete_of_a_citation_finds_sources_in_a_stable_order(editor_client):
+    for number in range(3):
+        make_source(title=f"Coverage {number}", publisher="Same Publisher")
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "cases", "model_name": "citation", "field_name": "source", "term": "Same"},
+    )
+    assert response.status_code == 200
+    titles = [result["text"] for result in response.json()["results"]]
+    assert titles == [f"Same Publisher: Coverage {number}" for number in range(3)]

@@ -6,6 +6,7 @@ Every state change goes through cases/services.py, which enforces the roles.
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -283,7 +284,10 @@ class CaseAdmin(SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return search.search_cases(queryset, search_term, public_only=False), False
+        found = search.search_cases(queryset, search_term, public_only=False)
+        if ORDER_VAR in request.GET:  # staff sorted by a column: keep it over the ranking
+            found = found.order_by(*queryset.query.order_by)
+        return found, False
 
     def view_on_site(self, case):
         """Only a published case has a public page to view."""

@@ -315,3 +315,17 @@ def test_the_source_autocomplete_of_a_citation_finds_sources_in_a_stable_order(e
     assert response.status_code == 200
     titles = [result["text"] for result in response.json()["results"]]
     assert titles == [f"Same Publisher: Coverage {number}" for number in range(3)]
+
+
+def test_admin_search_lists_the_best_match_first_unless_staff_sort(moderator_client):
+    exact = make_case(display_name="Exact match")
+    Name.objects.create(case=exact, text="Gulnar Tursun")
+    newer = make_case(display_name="Longer name")  # created last: first in date order
+    Name.objects.create(case=newer, text="Gulnara Tursunbekova Amanovna")
+
+    def listed(query):
+        page = moderator_client.get(f"/admin/cases/case/?{query}").text
+        return sorted(("Exact match", "Longer name"), key=page.index)
+
+    assert listed("q=Gulnar+Tursun") == ["Exact match", "Longer name"]
+    assert listed("q=Gulnar+Tursun&o=1") != listed("q=Gulnar+Tursun&o=-1")

@@ -3,7 +3,7 @@
     gunicorn -c gunicorn.conf.py --pythonpath bench bench_wsgi:application
 
 settings.py reads no URLconf from the environment, and must not learn to for a benchmark, so the
-setting is changed here, after the settings load and before Django builds its handler.
+setting is changed here, before advocacy.wsgi builds Django's handler.
 """
 
 import os
@@ -11,7 +11,8 @@ import os
 os.environ["DJANGO_SETTINGS_MODULE"] = "advocacy.settings"
 
 from django.conf import settings
-from django.core.wsgi import get_wsgi_application
 
 settings.ROOT_URLCONF = "bench_urls"
-application = get_wsgi_application()
+
+# The site's own entry point, so the benchmark loads and warms up what production does.
+from advocacy.wsgi import application  # noqa: E402, F401 - gunicorn loads it from here

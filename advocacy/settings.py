@@ -300,6 +300,8 @@ CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
 
 # Data safety: `manage.py backup` / `restore`, and `manage.py purge` for retention.
 BACKUP_DIR = envpath("BACKUP_DIR", BASE_DIR / "backups")
+# /data/cases.json and .csv, written once per state of public data and served from here.
+OPEN_DATA_DIR = envpath("OPEN_DATA_DIR", BASE_DIR / "var" / "open-data")
 # A spam report unchanged this long is deleted with its photos.
 SPAM_RETENTION_DAYS = envint("SPAM_RETENTION_DAYS", 30)
 # A closed report unchanged this long loses the submitter's contact details.
@@ -379,6 +381,9 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How long a process serves public pages from its own memory before it asks the shared cache
+# again whether public data changed (cases/caching.py); 0 asks on every request.
+PAGE_CACHE_RECHECK_MS = envint("PAGE_CACHE_RECHECK_MS", 1000)
 
 # Errors go to the console without request bodies: Django's reporter already
 # hides POST values of views marked with sensitive_post_parameters.

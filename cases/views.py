@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Subquery, Window
-from django.db.models.functions import ExtractYear, RowNumber
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Window
+from django.db.models.functions import DenseRank, ExtractYear
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language, get_language_bidi, get_language_from_request
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -169,59 +170,47 @@ def case_detail(request, reference):
 
 
 def with_supported_cases(sources):
-    """Attach to each source a few of the published cases citing it, and how many there are.
+    """Attach to each source a few of the published cases citing it, latest first, and whether
+    more cite it.
 
-    Two queries for the whole page whatever the data: a popular source can be cited by thousands
-    of cases, which its own page lists a page at a time.
+    Three queries for the whole page whatever the data: a popular source can be cited by
+    thousands of cases, which its own page lists a page at a time. The latest are those with
+    the highest ids: ordering by a column of the case would join every citation of the page's
+    sources to its case before keeping five (a scan of every case on PostgreSQL). Counting the
+    cases of each source cost as much again, so the list only says whether there are more.
     """
     sources = list(sources)
-    earlier_of_same_pair = Citation.objects.filter(
-        case=OuterRef("case"), source=OuterRef("source"), pk__lt=OuterRef("pk")
-    )
-    citations = (
-        public_citations()
-        # A case citing a source twice is named once, and must not take two of its places.
-        .filter(~Exists(earlier_of_same_pair), source__in=sources)
-        .annotate(
-            place=Window(
-                RowNumber(),
-                partition_by=F("source_id"),
-                order_by=(F("case__published_at").desc(), F("case_id"), F("pk")),
-            )
+    pairs = (
+        Citation.objects.filter(
+            Exists(Case.objects.published().filter(pk=OuterRef("case_id"))),
+            source__in=sources,
         )
-        .filter(place__lte=CASES_PER_SOURCE_SHOWN)
-        .select_related("case")
+        .annotate(
+            # Dense: a case citing a source twice ranks once, and so takes one of its places.
+            place=Window(DenseRank(), partition_by=F("source_id"), order_by=F("case_id").desc())
+        )
+        .filter(place__lte=CASES_PER_SOURCE_SHOWN + 1)  # one more says whether there are more
         .order_by("source_id", "place")
+        .values_list("source_id", "case_id")
+        .distinct()
     )
-    by_source = {}
-    for citation in citations:
-        by_source.setdefault(citation.source_id, []).append(citation.case)
+    case_ids = {}
+    for source_id, case_id in pairs:
+        case_ids.setdefault(source_id, []).append(case_id)
+    cases = Case.objects.published().in_bulk(
+        {case_id for ids in case_ids.values() for case_id in ids}
+    )
     for source in sources:
-        source.supported_cases = by_source.get(source.pk, [])
+        citing = [cases[case_id] for case_id in case_ids.get(source.pk, []) if case_id in cases]
+        source.supported_cases = citing[:CASES_PER_SOURCE_SHOWN]
+        source.supports_more = len(citing) > CASES_PER_SOURCE_SHOWN
     return sources
-
-
-def count_of_citing_cases():
-    """An annotation: how many published cases cite the source."""
-    counted = (
-        public_citations()
-        .filter(source=OuterRef("pk"))
-        .order_by()
-        .values("source")
-        .annotate(n=Count("case", distinct=True))
-        .values("n")
-    )
-    return Subquery(counted)
 
 
 @require_safe
 @cache_public_page
 def source_list(request):
-    sources = (
-        sources_citing_public_cases()
-        .annotate(case_count=count_of_citing_cases())
-        .order_by("-published_date", "title", "pk")
-    )
+    sources = sources_citing_public_cases().order_by("-published_date", "title", "pk")
     page = Paginator(sources, SOURCES_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = with_supported_cases(page.object_list)
     return render(request, "cases/source_list.html", {"page": page})
@@ -335,16 +324,26 @@ def about(request):
 
 
 @require_safe
-@cache_public_page
 def cases_json(request):
-    records = exports.public_case_records(request.build_absolute_uri)
-    return HttpResponse(exports.as_json(records), content_type="application/json")
+    """Served from a file built once per state of public data; staff get the same public file."""
+    export = exports.PublicFile.current("json", request.build_absolute_uri("/"))
+    response = get_conditional_response(request, etag=export.etag)
+    if response is None:
+        file = export.open(request.build_absolute_uri)
+        response = FileResponse(file, content_type="application/json")
+    response["ETag"] = export.etag
+    return response
 
 
 @require_safe
-@cache_public_page
 def cases_csv(request):
-    records = exports.public_case_records(request.build_absolute_uri)
-    response = HttpResponse(exports.as_csv(records), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    """The JSON file's cases as CSV, served the same way."""
+    export = exports.PublicFile.current("csv", request.build_absolute_uri("/"))
+    response = get_conditional_response(request, etag=export.etag)
+    if response is None:
+        file = export.open(request.build_absolute_uri)
+        response = FileResponse(
+            file, content_type="text/csv; charset=utf-8", as_attachment=True, filename="cases.csv"
+        )
+    response["ETag"] = export.etag
     return response

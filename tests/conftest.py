@@ -11,6 +11,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 
+from cases.caching import local_pages
+
 
 @pytest.fixture
 def client():
@@ -29,8 +31,10 @@ def english_outside_requests():
 def empty_cache():
     """Rate limits and cached pages of one test must not leak into the next."""
     cache.clear()
+    local_pages.clear()
     yield
     cache.clear()
+    local_pages.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +55,13 @@ def isolated_media(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     return public, private
+
+
+@pytest.fixture(autouse=True)
+def isolated_open_data(settings, tmp_path):
+    """Each test builds its own data files: one test's file must not be served in the next."""
+    settings.OPEN_DATA_DIR = tmp_path / "open-data"
+    return settings.OPEN_DATA_DIR
 
 
 def authenticator(user):

@@ -5,14 +5,22 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from cases.caching import PAGE_TIMEOUT, cache_public_page, page_timeout
-from cases.models import Citation, Name
+from cases.caching import (
+    GENERATION_KEY,
+    PAGE_TIMEOUT,
+    LocalPages,
+    cache_public_page,
+    local_pages,
+    page_timeout,
+)
+from cases.models import Case, Citation, Name
 from cases.services import publish_case, unpublish_case
 
 from .factories import make_case, make_photo, make_published_case, make_source
@@ -28,9 +36,8 @@ CACHED_URLS = [
     "/feeds/cases.atom",
     "/sitemap.xml",
     "/sitemap-cases.xml",
-    "/data/cases.json",
-    "/data/cases.csv",
 ]
+# /data/cases.json and .csv are served from files of their own, not this cache: test_open_data.py.
 
 
 @pytest.mark.parametrize("url", CACHED_URLS)
@@ -71,18 +78,18 @@ def test_a_newly_published_case_shows_at_once_on_cached_pages(client):
     for url in CACHED_URLS:
         client.get(url)
     make_published_case(display_name="Fresh Case")
-    for url in ["/en/", "/en/cases/", "/feeds/cases.atom", "/data/cases.json", "/data/cases.csv"]:
+    for url in ["/en/", "/en/cases/", "/feeds/cases.atom"]:
         assert "Fresh Case" in client.get(url).text, url
 
 
 def test_an_unpublished_case_leaves_cached_pages_at_once(client):
     case = make_published_case(display_name="Leaving Case")
     url = case.get_absolute_url()
-    for page in ["/en/", "/en/cases/", url, "/feeds/cases.atom", "/data/cases.json"]:
+    for page in ["/en/", "/en/cases/", url, "/feeds/cases.atom"]:
         assert "Leaving Case" in client.get(page).text
     unpublish_case(case=case, by=None)
     assert client.get(url).status_code == 404
-    for page in ["/en/", "/en/cases/", "/feeds/cases.atom", "/data/cases.json"]:
+    for page in ["/en/", "/en/cases/", "/feeds/cases.atom"]:
         assert "Leaving Case" not in client.get(page).text, page
 
 
@@ -272,3 +279,111 @@ def test_a_shared_cache_keeps_pages_until_the_next_edit(settings, tmp_path):
         }
     }
     assert page_timeout() == PAGE_TIMEOUT
+
+
+# A shared cache (Redis in production) with this process's own copy in front of it ------------
+
+
+def redis_answers():
+    try:
+        import redis
+
+        return redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
+    except Exception:
+        return False
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def shared_cache(settings, monkeypatch):
+    """Redis as in production, the page cache's own memory on a clock the test moves."""
+    if not redis_answers():
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "advocacy.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "advocacy-page-test",
+        }
+    }
+    settings.PAGE_CACHE_RECHECK_MS = 1000
+    clock = Clock()
+    monkeypatch.setattr(local_pages, "clock", clock)
+    cache.clear()
+    local_pages.clear()
+    yield clock
+    cache.clear()
+    local_pages.clear()
+
+
+def edit_elsewhere(case, **fields):
+    """An edit through another gunicorn worker: the shared generation moves, not this process's."""
+    Case.objects.filter(pk=case.pk).update(**fields)
+    cache.incr(GENERATION_KEY)
+
+
+def redis_calls(monkeypatch):
+    """Records each read of the shared cache from now on."""
+    backend, calls = caches["default"], []
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+        monkeypatch.setattr(
+            backend, name, lambda *a, _o=original, _n=name, **k: calls.append(_n) or _o(*a, **k)
+        )
+    return calls
+
+
+def test_a_repeated_hit_costs_no_round_trip_to_the_shared_cache(
+    client, shared_cache, monkeypatch, django_assert_num_queries
+):
+    make_published_case()
+    first = client.get("/en/")
+    calls = redis_calls(monkeypatch)
+    with django_assert_num_queries(0):
+        again = client.get("/en/")
+    assert (again.status_code, again.content) == (200, first.content)
+    assert calls == []
+
+
+def test_an_edit_made_elsewhere_shows_once_the_generation_is_read_again(client, shared_cache):
+    case = make_published_case(display_name="Before the edit")
+    assert "Before the edit" in client.get(case.get_absolute_url()).text
+    edit_elsewhere(case, display_name="After the edit")
+    shared_cache.now += 0.5  # within PAGE_CACHE_RECHECK_MS, the page as it was may still show
+    assert "Before the edit" in client.get(case.get_absolute_url()).text
+    shared_cache.now += 0.5
+    assert "After the edit" in client.get(case.get_absolute_url()).text
+
+
+def test_an_unpublication_made_in_this_process_shows_at_once(client, shared_cache):
+    case = make_published_case()
+    assert client.get(case.get_absolute_url()).status_code == 200
+    unpublish_case(case=case, by=None)
+    assert client.get(case.get_absolute_url()).status_code == 404
+
+
+def test_a_page_newer_than_this_process_knows_is_served_as_it_is(client, shared_cache):
+    case = make_published_case(display_name="Before the edit")
+    client.get(case.get_absolute_url())
+    edit_elsewhere(case, display_name="After the edit")
+    shared_cache.now += 1
+    assert "After the edit" in client.get(case.get_absolute_url()).text  # stored, newer
+    local_pages.clear()  # another process, which last read the generation before the edit
+    local_pages.remember_generation(cache.get(GENERATION_KEY) - 1)
+    assert "After the edit" in client.get(case.get_absolute_url()).text
+
+
+def test_this_process_keeps_only_so_many_bytes_of_pages():
+    pages = LocalPages(max_bytes=800)
+    for number in range(10):
+        pages.keep(f"page {number}", 1, bytes(100))
+    assert pages.page("page 0", 1) is None
+    assert pages.page("page 9", 1) == bytes(100)
+    assert sum(pages.page(f"page {n}", 1) is not None for n in range(10)) == 8

@@ -3,12 +3,21 @@
 import csv
 import io
 import json
+import os
 import re
+import time
 from datetime import date
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from cases import exports
+from cases.caching import LOCAL_PAGE_TIMEOUT, current_generation
 from cases.dates import Precision
 from cases.exports import CSV_COLUMNS
 from cases.models import Case, Citation, Name
@@ -50,16 +59,26 @@ def parse_xml(content):
     return ElementTree.fromstring(content)  # noqa: S314 (our own output, in a test)
 
 
-def json_cases(client):
-    response = client.get("/data/cases.json")
+def body(response) -> str:
+    """The data files are streamed from disk."""
+    return b"".join(response.streaming_content).decode()
+
+
+def json_cases(client, **headers):
+    response = client.get("/data/cases.json", headers=headers)
     assert response["Content-Type"] == "application/json"
-    return response.json()["cases"]
+    return json.loads(body(response))["cases"]
 
 
 def csv_rows(client):
     response = client.get("/data/cases.csv")
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response["Content-Disposition"] == 'attachment; filename="cases.csv"'
+    return list(csv.DictReader(io.StringIO(body(response))))
+
+
+def files_in(directory):
+    return sorted(path.name for path in directory.iterdir()) if directory.exists() else []
 
 
 @pytest.fixture
@@ -118,11 +137,12 @@ def test_dates_are_never_more_precise_than_known(client, published):
 
 
 def test_data_files_hold_published_cases_only_and_no_hidden_names(client, published):
-    for body in (client.get("/data/cases.json").text, client.get("/data/cases.csv").text):
-        assert "Open Person" in body
-        assert "Draft Person" not in body
-        assert "DRAFTREF" not in body
-        assert "Hidden Legalname" not in body
+    for url in ("/data/cases.json", "/data/cases.csv"):
+        text = body(client.get(url))
+        assert "Open Person" in text
+        assert "Draft Person" not in text
+        assert "DRAFTREF" not in text
+        assert "Hidden Legalname" not in text
 
 
 def test_the_csv_file_has_one_row_per_case_with_the_documented_columns(client, published):
@@ -148,6 +168,216 @@ def test_several_names_and_citations_share_one_cell_each(client):
     (row,) = csv_rows(client)
     assert row["public_names"] == "Adil [latin] | Адиль [cyrillic]"
     assert row["citations"].count(" | ") == 1
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_the_json_file_is_the_text_json_dumps_would_write(client, count):
+    for number in range(count):
+        make_published_case(display_name=f"Person {number}", names=["Әділ", "阿迪力"])
+    records = list(exports.public_case_records(lambda path: f"http://testserver{path}"))
+    document = {"schema_version": 1, "count": count, "cases": records}
+    expected = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    assert body(client.get("/data/cases.json")) == expected
+
+
+def test_each_case_gets_its_own_names_and_citations_however_they_interleave(client):
+    """Cases, names and citations are read as three ordered streams and merged."""
+    expected = {}
+    for number in range(12):
+        if number % 3 == 0:  # drafts in between, with rows the files must leave out
+            draft = make_case(display_name=f"Draft {number}")
+            Name.objects.create(case=draft, text=f"Draft name {number}", is_public=True)
+            Citation.objects.create(case=draft, source=make_source(), claim="Draft claim")
+        names = [f"Name {number}-{n}" for n in range(number % 4)]
+        case = make_published_case(names=names)
+        for n in range(number % 3):
+            Citation.objects.create(case=case, source=make_source(), claim=f"Claim {number}-{n}")
+        expected[case.reference] = (names, number % 3 + 1)
+    records = json_cases(client)
+    assert [record["reference"] for record in records] == list(expected)
+    for record in records:
+        names, citations = expected[record["reference"]]
+        assert [name["text"] for name in record["public_names"]] == names
+        assert len(record["citations"]) == citations
+        assert "Draft claim" not in json.dumps(record)
+
+
+def test_rows_of_a_case_published_while_the_file_is_written_go_to_no_other_case():
+    """The three queries are not one snapshot: names may include a case the cases query missed."""
+    rows = [SimpleNamespace(case_id=case_id) for case_id in (1, 2, 2, 5, 7)]
+    by_case = exports._RowsByCase(iter(rows))
+    handed_out = [by_case.of(SimpleNamespace(pk=pk)) for pk in (2, 3, 5, 6)]
+    assert [[row.case_id for row in group] for group in handed_out] == [[2, 2], [], [5], []]
+
+
+def test_case_urls_are_in_the_language_the_file_was_asked_in(client):
+    case = make_published_case()
+    (russian,) = json_cases(client, accept_language="ru")
+    (english,) = json_cases(client)
+    assert russian["url"] == f"http://testserver/ru/cases/{case.reference}/"
+    assert english["url"] == f"http://testserver/en/cases/{case.reference}/"
+
+
+@pytest.mark.parametrize("url", ["/data/cases.json", "/data/cases.csv"])
+def test_an_unpublished_case_is_gone_from_the_next_download(client, url):
+    leaving = make_published_case(display_name="Leaving Person")
+    make_published_case(display_name="Staying Person")
+    assert "Leaving Person" in body(client.get(url))
+    unpublish_case(case=leaving, by=None)
+    text = body(client.get(url))
+    assert "Leaving Person" not in text
+    assert "Staying Person" in text
+
+
+@pytest.mark.parametrize("url", ["/data/cases.json", "/data/cases.csv"])
+def test_a_newly_published_case_is_in_the_next_download(client, url):
+    make_published_case(display_name="Old Person")
+    body(client.get(url))
+    make_published_case(display_name="Fresh Person")
+    assert "Fresh Person" in body(client.get(url))
+
+
+def test_a_rebuild_deletes_the_files_of_every_earlier_state(client, isolated_open_data):
+    case = make_published_case(display_name="Leaving Person")
+    body(client.get("/data/cases.json"))
+    body(client.get("/data/cases.csv"))
+    assert len(files_in(isolated_open_data)) == 2
+    unpublish_case(case=case, by=None)
+    body(client.get("/data/cases.json"))
+    # The CSV of the earlier state held the unpublished case: it goes too, not just the JSON.
+    (name,) = files_in(isolated_open_data)
+    assert name.endswith(".json")
+    assert "Leaving Person" not in (isolated_open_data / name).read_text()
+
+
+@pytest.mark.parametrize("url", ["/data/cases.json", "/data/cases.csv"])
+def test_a_second_download_is_served_from_the_file_without_a_query(
+    client, django_assert_num_queries, url
+):
+    make_published_case()
+    first = body(client.get(url))
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.status_code == 200
+    assert body(second) == first
+
+
+def test_staff_get_the_same_public_file(client, published):
+    anonymous = client.get("/data/cases.json")
+    client.force_login(User.objects.create_user("editor", password="x" * 16, is_staff=True))
+    staff = client.get("/data/cases.json")
+    assert staff["ETag"] == anonymous["ETag"]
+    assert body(staff) == body(anonymous)
+
+
+def test_building_a_file_costs_the_same_few_queries_for_one_case_or_thirty(client):
+    counts = []
+    for total in (1, 30):
+        while Case.objects.published().count() < total:
+            make_published_case(names=["Adil", "Адиль"])
+        with CaptureQueriesContext(connection) as queries:
+            assert len(json_cases(client)) == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 4
+
+
+@pytest.mark.parametrize("url", ["/data/cases.json", "/data/cases.csv"])
+def test_a_matching_if_none_match_gets_a_304_without_a_query(
+    client, django_assert_num_queries, url
+):
+    make_published_case()
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(0):
+        response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+def test_the_etag_changes_with_public_data(client):
+    make_published_case()
+    etag = client.get("/data/cases.json")["ETag"]
+    make_published_case(display_name="Fresh Person")
+    response = client.get("/data/cases.json", headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert "Fresh Person" in body(response)
+
+
+def test_a_failing_build_leaves_no_file_behind(client, monkeypatch, isolated_open_data):
+    make_published_case()
+
+    def broken(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(exports, "case_record", broken)
+    client.raise_request_exception = False
+    assert client.get("/data/cases.json").status_code == 500
+    assert files_in(isolated_open_data) == []
+
+
+def test_a_file_built_while_public_data_changed_is_served_once_and_not_kept(isolated_open_data):
+    make_published_case(display_name="Open Person")
+    outdated = exports.PublicFile("json", current_generation() - 1, "variant")
+    with outdated.open(lambda path: path) as file:
+        assert "Open Person" in file.read().decode()
+    assert files_in(isolated_open_data) == []
+
+
+def test_a_rebuild_removes_temporary_files_of_builds_killed_long_ago(client, isolated_open_data):
+    isolated_open_data.mkdir()
+    abandoned, running = isolated_open_data / ".building-a", isolated_open_data / ".building-b"
+    abandoned.write_text("half a file")
+    running.write_text("half a file")
+    long_ago = time.time() - exports.ABANDONED_BUILD_SECONDS - 60
+    os.utime(abandoned, (long_ago, long_ago))
+    body(client.get("/data/cases.json"))
+    assert not abandoned.exists()
+    assert running.exists()
+
+
+def age(path, seconds):
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_with_a_per_process_memory_cache_a_file_is_trusted_for_seconds_only(
+    client, isolated_open_data
+):
+    """An edit through another gunicorn worker never reaches this process's generation."""
+    case = make_published_case(display_name="Leaving Person")
+    body(client.get("/data/cases.json"))
+    # As another process would unpublish it: no signal reaches this process's cache.
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.HIDDEN)
+    (path,) = isolated_open_data.iterdir()
+    age(path, LOCAL_PAGE_TIMEOUT + 1)
+    assert "Leaving Person" not in body(client.get("/data/cases.json"))
+
+
+def test_with_a_shared_cache_a_file_is_served_until_public_data_changes(
+    client, settings, tmp_path, isolated_open_data, django_assert_num_queries
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    make_published_case()
+    body(client.get("/data/cases.json"))
+    (path,) = isolated_open_data.iterdir()
+    age(path, 24 * 60 * 60)
+    with django_assert_num_queries(0):
+        body(client.get("/data/cases.json"))
+
+
+def test_with_the_dummy_cache_every_download_is_built_afresh(client, settings):
+    """The dummy cache keeps no generation to tell a change by (the benchmarks use it)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    case = make_published_case(display_name="Before Edit")
+    assert "Before Edit" in body(client.get("/data/cases.json"))
+    case.display_name = "After Edit"
+    case.save()
+    assert "After Edit" in body(client.get("/data/cases.json"))
 
 
 def test_the_feed_lists_newly_published_cases_as_atom(client, published):

@@ -178,8 +178,17 @@ def test_the_source_list_names_a_few_cases_and_links_to_all_of_them(client):
         Citation.objects.create(case=case, source=source, claim="A second claim")
     page = client.get("/en/sources/").text
     named = [number for number in range(7) if f"<bdi>Cited Person {number}</bdi>" in page]
-    assert named == [2, 3, 4, 5, 6]  # the five published last, each once
-    assert f'<a href="{source.get_absolute_url()}">all 7 cases</a>' in page
+    assert named == [2, 3, 4, 5, 6]  # the five added last, each once
+    assert f'<a href="{source.get_absolute_url()}">all the cases it supports</a>' in page
+
+
+def test_the_source_list_links_to_more_cases_only_when_there_are_more(client):
+    source = make_source(title="Cited five times")
+    for number in range(5):
+        make_published_case(source=source, display_name=f"Cited Person {number}")
+    page = client.get("/en/sources/").text
+    assert page.count("<bdi>Cited Person") == 5
+    assert "all the cases it supports" not in page
 
 
 def test_the_source_page_lists_its_cases_a_page_at_a_time(client):

@@ -43,10 +43,11 @@ graceful_timeout = 30
 
 # Restart each worker now and then to return memory that Pillow and libheif leave fragmented;
 # the jitter keeps all workers from restarting at once. Every request counts, cached pages
-# included: at 1,000 a worker restarted every few seconds under load (README, "Performance"),
-# while an office's uploads are a few dozen a day.
-max_requests = 10000
-max_requests_jitter = 1000
+# included, and a restarted worker starts with an empty memory of pages: at 1,000 a worker
+# restarted every few seconds under load (README, "Performance"), while an office's uploads
+# are a few dozen a day.
+max_requests = 50000
+max_requests_jitter = 5000
 
 # Load Django once in the master, then fork: less memory, and a broken configuration fails the
 # start instead of every worker in turn. Code changes therefore need a restart, not a HUP.

@@ -217,6 +217,22 @@ def test_a_case_page_answers_a_conditional_get_without_rendering(client, django_
     assert second.content == b""
 
 
+def test_a_signed_in_visitor_is_never_served_the_cached_page(client, admin_client):
+    case = make_published_case()
+    assert client.get(case.get_absolute_url()).has_header("ETag")  # now in the cache
+    assert not admin_client.get(case.get_absolute_url()).has_header("ETag")
+
+
+def test_a_session_cookie_that_signs_in_no_one_still_gets_the_cached_page(client):
+    case = make_published_case()
+    client.get(case.get_absolute_url())
+    client.cookies["sessionid"] = "not-a-session"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(case.get_absolute_url())
+    assert response.has_header("ETag")
+    assert len(queries) == 1  # the session lookup, then the cached page
+
+
 def test_a_staff_page_view_gets_no_etag_and_never_a_304(admin_client):
     case = make_published_case()
     response = admin_client.get(case.get_absolute_url(), headers={"if-none-match": "*"})

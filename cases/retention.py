@@ -1,5 +1,6 @@
 """Retention: spam goes after SPAM_RETENTION_DAYS; relatives' contact details go once a report
-has been closed for CONTACT_RETENTION_DAYS. `manage.py purge` runs it daily from a timer.
+has been closed for CONTACT_RETENTION_DAYS; staff login records (who, when, from which address)
+after LOGIN_LOG_RETENTION_DAYS. `manage.py purge` runs it daily from a timer.
 
 Ages count from the last change (a report's `updated_at`, and its case's), not from submission:
 a report marked spam yesterday gets the full period for staff to undo a mistake, and a case
@@ -9,6 +10,7 @@ still being worked on keeps the way to reach the family.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import storages
@@ -27,6 +29,7 @@ class PurgeSummary:
     photos: int
     files: int
     contacts_blanked: int
+    login_records: int
     dry_run: bool
 
 
@@ -62,6 +65,19 @@ def expired_contacts(*, now: datetime) -> QuerySet[Report]:
     )
 
 
+def expired_login_records(*, now: datetime) -> list[QuerySet]:
+    """django-axes' records of staff logins and failed attempts older than the retention.
+
+    They hold usernames and addresses, which help to look into a break-in for a while and then
+    only tell whoever seizes a backup where the staff work from. Lockout counters (AccessAttempt)
+    are left to axes: they expire with the cool-off.
+    """
+    cutoff = now - timedelta(days=retention_days("LOGIN_LOG_RETENTION_DAYS", 90))
+    return [
+        model.objects.filter(attempt_time__lt=cutoff) for model in (AccessLog, AccessFailureLog)
+    ]
+
+
 def purge(*, now: datetime | None = None, dry_run: bool = False) -> PurgeSummary:
     """Delete expired spam with its photos, and blank contact details of long-closed reports."""
     now = now or timezone.now()
@@ -71,14 +87,19 @@ def purge(*, now: datetime | None = None, dry_run: bool = False) -> PurgeSummary
         files = photo_files(photos)
         contacts = expired_contacts(now=now).exclude(pk__in=spam)
         contact_count = contacts.count()
+        logins = expired_login_records(now=now)
+        login_count = sum(records.count() for records in logins)
         if not dry_run:
             delete_reports(report_ids=spam, photos=photos, files=files)
             contacts.update(**dict.fromkeys(CONTACT_FIELDS, ""))
+            for records in logins:
+                records.delete()
     return PurgeSummary(
         spam_reports=len(spam),
         photos=len(photos),
         files=len(files),
         contacts_blanked=contact_count,
+        login_records=login_count,
         dry_run=dry_run,
     )
 

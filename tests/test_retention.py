@@ -4,6 +4,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessFailureLog, AccessLog
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -145,3 +146,23 @@ def test_dry_run_counts_but_changes_nothing(
     assert Report.objects.filter(pk=spam.pk).exists()
     assert contacts_of(closed) == CONTACTS
     assert (files_under(public_root), files_under(private_root)) == files_before
+
+
+def test_staff_login_records_older_than_the_retention_are_deleted(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.LOGIN_LOG_RETENTION_DAYS = 90
+    old = timezone.now() - timedelta(days=91)
+    for model in (AccessLog, AccessFailureLog):
+        model.objects.create(username="moderator", ip_address="203.0.113.7", user_agent="x")
+        model.objects.create(username="editor", ip_address="203.0.113.8", user_agent="x")
+        model.objects.filter(username="moderator").update(attempt_time=old)
+
+    dry = purge("--dry-run", capture=django_capture_on_commit_callbacks)
+    assert "Would delete 2 staff login records older than 90 days" in dry
+    assert AccessLog.objects.count() == AccessFailureLog.objects.count() == 2
+
+    output = purge(capture=django_capture_on_commit_callbacks)
+    assert "Deleted 2 staff login records older than 90 days" in output
+    for model in (AccessLog, AccessFailureLog):
+        assert list(model.objects.values_list("username", flat=True)) == ["editor"]

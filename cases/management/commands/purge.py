@@ -7,8 +7,9 @@ from cases.retention import purge, retention_days
 
 class Command(BaseCommand):
     help = (
-        "Delete spam reports (and their photo files) unchanged for SPAM_RETENTION_DAYS, and "
-        "blank submitters' contact details of reports closed for CONTACT_RETENTION_DAYS."
+        "Delete spam reports (and their photo files) unchanged for SPAM_RETENTION_DAYS, "
+        "blank submitters' contact details of reports closed for CONTACT_RETENTION_DAYS, and "
+        "delete staff login records older than LOGIN_LOG_RETENTION_DAYS."
     )
 
     def add_arguments(self, parser):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         summary = purge(dry_run=dry_run)
         spam_days = retention_days("SPAM_RETENTION_DAYS", 30)
         contact_days = retention_days("CONTACT_RETENTION_DAYS", 180)
+        login_days = retention_days("LOGIN_LOG_RETENTION_DAYS", 90)
         verb = "Would delete" if dry_run else "Deleted"
         blank = "Would blank" if dry_run else "Blanked"
         self.stdout.write(
@@ -27,6 +29,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{blank} contact details of {summary.contacts_blanked} reports closed "
             f"for more than {contact_days} days."
+        )
+        self.stdout.write(
+            f"{verb} {summary.login_records} staff login records older than {login_days} days."
         )
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")

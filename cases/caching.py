@@ -147,6 +147,20 @@ def page_timeout() -> int:
     return LOCAL_PAGE_TIMEOUT if process_local else PAGE_TIMEOUT
 
 
+def per_generation(name: str, compute):
+    """A value computed from public data (a count, a range of years), kept until it changes.
+
+    Pages that miss the page cache share these: after a publication the first page to need the
+    count of published cases computes it, and every other page of every language reuses it.
+    """
+    key = f"public-data:{name}:{_generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, page_timeout())
+    return value
+
+
 def page_key(request) -> str:
     """Same page, language, host and day share an entry; the day, for "date accessed" in pages."""
     parts = [
@@ -168,6 +182,17 @@ def _recheck_seconds() -> float:
     if isinstance(caches["default"], LocMemCache | DummyCache):
         return 0.0
     return settings.PAGE_CACHE_RECHECK_MS / 1000
+
+
+def _generation() -> int:
+    """The generation, as this process last read it if it may still trust that."""
+    recheck = _recheck_seconds()
+    generation = local_pages.trusted_generation(recheck) if recheck else None
+    if generation is None:
+        generation = current_generation()
+        if recheck:
+            local_pages.remember_generation(generation)
+    return generation
 
 
 def cached_page(key: str) -> tuple[int, object | None]:

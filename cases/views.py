@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, get_language_bidi, get_language_from_request
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import charts, exports, search
-from .caching import cache_public_page
+from .caching import cache_public_page, per_generation
 from .models import (
     Case,
     Citation,
@@ -75,12 +76,31 @@ def situation_years() -> list[int]:
     From MIN and MAX over a partial index (migration 0009), not DISTINCT years: that grouped
     every published case on every list and search page (35-45 ms at 100,000 cases).
     """
-    bounds = Case.objects.published().aggregate(
-        first=Min("situation_date"), last=Max("situation_date")
+    bounds = per_generation(
+        "situation-dates",
+        lambda: Case.objects.published().aggregate(
+            first=Min("situation_date"), last=Max("situation_date")
+        ),
     )
     if bounds["first"] is None:
         return []
     return list(range(bounds["last"].year, bounds["first"].year - 1, -1))
+
+
+def published_count() -> int:
+    return per_generation("published-count", lambda: Case.objects.published().count())
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, so that it need not count again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 @require_safe
@@ -105,11 +125,12 @@ def healthz(request):
 @require_safe
 @cache_public_page
 def home(request):
-    cases = Case.objects.published()
     context = {
         "recent_cases": public_cases()[:RECENT_CASES],
-        "published_count": cases.count(),
-        "source_count": sources_citing_public_cases().count(),
+        "published_count": published_count(),
+        "source_count": per_generation(
+            "source-count", lambda: sources_citing_public_cases().count()
+        ),
     }
     return render(request, "cases/home.html", context)
 
@@ -121,9 +142,13 @@ def case_list(request):
     cases = Case.objects.published().filter(**form.filters())
     if form.query():
         page = search_page(cases, form.query(), request.GET.get("page"))
-    else:
+    elif form.filters():
         cases = public_cases().filter(**form.filters()).order_by("-published_at", "pk")
         page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    else:
+        cases = public_cases().order_by("-published_at", "pk")
+        paginator = CountedPaginator(cases, CASES_PER_PAGE, count=published_count())
+        page = paginator.get_page(request.GET.get("page"))
     return render(request, "cases/case_list.html", {"page": page, "form": form})
 
 
@@ -237,9 +262,13 @@ def source_detail(request, pk):
 
 
 def _counts(field) -> dict:
-    """Published cases per value of a field, in one GROUP BY query."""
-    rows = Case.objects.published().order_by().values_list(field).annotate(n=Count("pk"))
-    return dict(rows)
+    """Published cases per value of a field, in one GROUP BY query per change of public data."""
+    return per_generation(
+        f"counts-by-{field}",
+        lambda: dict(
+            Case.objects.published().order_by().values_list(field).annotate(n=Count("pk"))
+        ),
+    )
 
 
 def count_by_situation():
@@ -257,12 +286,15 @@ def count_by_prefecture():
 
 def count_by_year():
     """(year, count) rows of published cases by the year their situation began, in one query."""
-    counts = (
-        Case.objects.published()
-        .order_by()
-        .annotate(year=ExtractYear("situation_date"))
-        .values_list("year")
-        .annotate(n=Count("pk"))
+    counts = per_generation(
+        "counts-by-year",
+        lambda: list(
+            Case.objects.published()
+            .order_by()
+            .annotate(year=ExtractYear("situation_date"))
+            .values_list("year")
+            .annotate(n=Count("pk"))
+        ),
     )
     known = sorted((year, n) for year, n in counts if year is not None)
     unknown = sum(n for year, n in counts if year is None)

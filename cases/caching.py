@@ -2,9 +2,8 @@
 
 Every cached page is stored with the "public generation" number current when it was rendered.
 Any save or delete of a model that public pages show bumps the number, so the next request finds
-its entry out of date, renders the current state and replaces it. A hit costs no query, and at
-most one round trip to the cache, which returns the number and the page together; it answers a
-matching If-None-Match with 304.
+its entry out of date, renders the current state and replaces it. A hit costs no query and at
+most two small reads of the cache; it answers a matching If-None-Match with 304.
 
 With a shared cache (Redis), each process also keeps the pages it served last in its own memory
 (`LocalPages`), and trusts the generation it read for PAGE_CACHE_RECHECK_MS: within that time a
@@ -198,29 +197,19 @@ def _generation() -> int:
 def cached_page(key: str) -> tuple[int, object | None]:
     """The generation to file a new page under, and the current page under key if there is one.
 
-    From this process's memory when it read the generation lately, else in one round trip.
+    From this process's memory when it read the generation lately, else from the shared cache.
     """
-    recheck = _recheck_seconds()
-    generation = local_pages.trusted_generation(recheck) if recheck else None
-    if generation is not None:
-        pickled = local_pages.page(key, generation)
-        if pickled is not None:
-            return generation, pickle.loads(pickled)  # noqa: S301 - pickled by this process
+    generation = _generation()
+    pickled = local_pages.page(key, generation)
+    if pickled is None:
         entry = cache.get(key)
-    else:
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = current_generation()
-        if recheck:
-            local_pages.remember_generation(generation)
-        entry = found.get(key)
-    # An entry of a later generation than this process knows is newer still, and as good.
-    if entry is None or entry[0] < generation:
-        return generation, None
-    if recheck:
-        local_pages.keep(key, entry[0], entry[1])
-    return generation, pickle.loads(entry[1])  # noqa: S301 - our own cache, as Django's is
+        # An entry of a later generation than this process knows is newer still, and as good.
+        if entry is None or entry[0] < generation:
+            return generation, None
+        pickled = entry[1]
+        if _recheck_seconds():
+            local_pages.keep(key, entry[0], pickled)
+    return generation, pickle.loads(pickled)  # noqa: S301 - our own cache, as Django's is
 
 
 def store_page(key: str, generation: int, response) -> None:

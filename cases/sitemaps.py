@@ -7,7 +7,8 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Case, Source
+from .models import Case
+from .views import sources_citing_public_cases
 
 # 50,000 URLs per file is the protocol's limit; each of ours carries five alternates.
 URLS_PER_FILE = 10_000
@@ -78,12 +79,7 @@ class CaseSitemap(QuerySetSitemap):
 
 class SourceSitemap(QuerySetSitemap):
     def items(self):
-        return (
-            Source.objects.filter(citations__case__in=Case.objects.published())
-            .distinct()
-            .only("pk")
-            .order_by("pk")
-        )
+        return sources_citing_public_cases().only("pk").order_by("pk")
 
 
 SITEMAPS = {"pages": PageSitemap, "cases": CaseSitemap, "sources": SourceSitemap}

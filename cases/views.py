@@ -126,7 +126,7 @@ def healthz(request):
 @cache_public_page
 def home(request):
     context = {
-        "recent_cases": public_cases()[:RECENT_CASES],
+        "recent_cases": public_cases().order_by("-published_at", "pk")[:RECENT_CASES],
         "published_count": published_count(),
         "source_count": per_generation(
             "source-count", lambda: sources_citing_public_cases().count()
@@ -245,7 +245,8 @@ def source_detail(request, pk):
     source = get_object_or_404(sources_citing_public_cases(), pk=pk)
     cases = (
         Case.objects.published()
-        .filter(Exists(Citation.objects.filter(source=source, case=OuterRef("pk"))))
+        # IN rather than EXISTS: SQLite then starts from the source's citations, not all cases.
+        .filter(pk__in=Citation.objects.filter(source=source).values("case_id"))
         .order_by("-published_at", "pk")
         .prefetch_related(
             Prefetch(

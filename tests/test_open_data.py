@@ -341,9 +341,10 @@ def age(path, seconds):
 
 
 def test_with_a_per_process_memory_cache_a_file_is_trusted_for_seconds_only(
-    client, isolated_open_data
+    client, settings, isolated_open_data
 ):
     """An edit through another gunicorn worker never reaches this process's generation."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     case = make_published_case(display_name="Leaving Person")
     body(client.get("/data/cases.json"))
     # As another process would unpublish it: no signal reaches this process's cache.

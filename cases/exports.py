@@ -19,7 +19,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.serializers.json import DjangoJSONEncoder
@@ -63,6 +63,14 @@ _JSON = DjangoJSONEncoder(ensure_ascii=False, indent=1)
 # A build killed half-way (a worker's timeout, a restart) leaves its temporary file behind; a
 # later build removes it once it can no longer be anyone's work in progress.
 ABANDONED_BUILD_SECONDS = 60 * 60
+# While one process builds a file, the others answer "try again" rather than build it as well:
+# at 100,000 cases a build takes seconds, and every worker building the same file at once would
+# leave none to serve pages. Longer than gunicorn's timeout, so a killed build frees it.
+BUILD_LOCK_SECONDS = 120
+
+
+class BuildInProgress(Exception):
+    """Another process is building this very file now."""
 
 
 def fuzzy_iso(value, precision: str) -> str | None:
@@ -257,15 +265,24 @@ class PublicFile:
         return f'"{self.name}"'
 
     def open(self, absolute_url):
-        """The file open for reading in binary, built first if its generation has none yet."""
+        """The file open for reading in binary, built first if its generation has none yet.
+
+        Raises BuildInProgress while another process builds it.
+        """
         directory = Path(settings.OPEN_DATA_DIR)
         with suppress(FileNotFoundError):
             existing = open(directory / self.name, "rb")  # noqa: SIM115 (the response closes it)
             if _may_serve(existing):
                 return existing
             existing.close()
-        built = self._build(directory, absolute_url)
-        self._remove_out_of_date(directory)
+        lock = f"open-data:building:{self.name}"
+        if not cache.add(lock, True, BUILD_LOCK_SECONDS):
+            raise BuildInProgress(self.name)
+        try:
+            built = self._build(directory, absolute_url)
+            self._remove_out_of_date(directory)
+        finally:
+            cache.delete(lock)
         return built
 
     def _build(self, directory: Path, absolute_url):

@@ -362,27 +362,39 @@ def about(request):
     return render(request, "cases/about.html", context)
 
 
-@require_safe
-def cases_json(request):
+# Seconds after which a client may ask again for an open data file being built.
+OPEN_DATA_RETRY_SECONDS = 15
+
+
+def open_data_file(request, extension: str, **file_response_options):
     """Served from a file built once per state of public data; staff get the same public file."""
-    export = exports.PublicFile.current("json", request.build_absolute_uri("/"))
+    export = exports.PublicFile.current(extension, request.build_absolute_uri("/"))
     response = get_conditional_response(request, etag=export.etag)
     if response is None:
-        file = export.open(request.build_absolute_uri)
-        response = FileResponse(file, content_type="application/json")
+        try:
+            file = export.open(request.build_absolute_uri)
+        except exports.BuildInProgress:
+            message = str(_("The file is being prepared. Please try again in a minute."))
+            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = str(OPEN_DATA_RETRY_SECONDS)
+            return response
+        response = FileResponse(file, **file_response_options)
     response["ETag"] = export.etag
     return response
+
+
+@require_safe
+def cases_json(request):
+    return open_data_file(request, "json", content_type="application/json")
 
 
 @require_safe
 def cases_csv(request):
-    """The JSON file's cases as CSV, served the same way."""
-    export = exports.PublicFile.current("csv", request.build_absolute_uri("/"))
-    response = get_conditional_response(request, etag=export.etag)
-    if response is None:
-        file = export.open(request.build_absolute_uri)
-        response = FileResponse(
-            file, content_type="text/csv; charset=utf-8", as_attachment=True, filename="cases.csv"
-        )
-    response["ETag"] = export.etag
-    return response
+    """The JSON file's cases as CSV."""
+    return open_data_file(
+        request,
+        "csv",
+        content_type="text/csv; charset=utf-8",
+        as_attachment=True,
+        filename="cases.csv",
+    )

@@ -12,9 +12,11 @@ from xml.etree import ElementTree
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from cases import exports
 from cases.caching import LOCAL_PAGE_TIMEOUT, current_generation
@@ -470,3 +472,34 @@ def test_a_large_sitemap_is_split_into_files_listing_every_url_once(client, monk
     }
     assert len(seen) == 15
     assert set(seen) == expected
+
+
+def test_while_another_worker_builds_the_file_a_download_is_asked_to_come_back(
+    client, isolated_open_data
+):
+    make_published_case(display_name="Being Built")
+    with translation.override("ru"):  # each language has a file of its own
+        building = exports.PublicFile.current("json", "http://testserver/")
+    cache.add(f"open-data:building:{building.name}", True)  # another worker, half-way through
+
+    response = client.get("/data/cases.json", headers={"accept-language": "ru"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "15"
+    assert "Файл готовится" in response.text
+    assert files_in(isolated_open_data) == []  # nothing built twice, nothing half-written
+
+    cache.delete(f"open-data:building:{building.name}")  # that build finished
+    assert "Being Built" in body(client.get("/data/cases.json", headers={"accept-language": "ru"}))
+
+
+def test_a_failed_build_lets_the_next_request_build_again(client, monkeypatch):
+    make_published_case(display_name="Built At Last")
+
+    def broken(file, absolute_url):
+        raise OSError("disk full")
+
+    monkeypatch.setitem(exports.WRITERS, "json", broken)
+    client.raise_request_exception = False
+    assert client.get("/data/cases.json").status_code == 500
+    monkeypatch.undo()
+    assert "Built At Last" in body(client.get("/data/cases.json"))

@@ -306,6 +306,7 @@ OPEN_DATA_DIR = envpath("OPEN_DATA_DIR", BASE_DIR / "var" / "open-data")
 SPAM_RETENTION_DAYS = envint("SPAM_RETENTION_DAYS", 30)
 # A closed report unchanged this long loses the submitter's contact details.
 CONTACT_RETENTION_DAYS = envint("CONTACT_RETENTION_DAYS", 180)
+# Records of staff logins and failed attempts (username, address) older than this are deleted.
 LOGIN_LOG_RETENTION_DAYS = envint("LOGIN_LOG_RETENTION_DAYS", 90)
 
 # Staff email: the daily digest (`manage.py send_moderation_digest`). Console in development.

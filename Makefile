@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages clean
+.PHONY: run test install lint messages catalogs clean
 
 $(PY):
 	@python=$$(scripts/find-python) || exit 1; \
@@ -24,6 +24,13 @@ install: $(STAMP)
 
 messages: install
 	DJANGO_SETTINGS_MODULE= $(VENV)/bin/django-admin compilemessages --ignore=.venv --verbosity=0
+
+# Refresh our catalogs from the code. Locations name the file only, so that an edit elsewhere in a
+# file does not touch every catalog.
+catalogs: install
+	DEBUG=true $(PY) manage.py makemessages -l kk -l ru -l ug -l zh_Hans \
+		--ignore=.venv --ignore=bench --ignore=tests --ignore=supplements --no-obsolete \
+		--add-location=file
 
 run: messages
 	DEBUG=true $(PY) manage.py migrate --verbosity=0

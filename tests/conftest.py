@@ -28,6 +28,13 @@ def english_outside_requests():
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hasher(request, settings):
+    """Argon2 is slow on purpose; only the tests of Argon2 itself (marked `argon2`) pay for it."""
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate limits and cached pages of one test must not leak into the next."""
     cache.clear()

@@ -60,10 +60,12 @@ def give_backup_codes(user, *codes):
 # Passwords ------------------------------------------------------------------------------------
 
 
+@pytest.mark.argon2
 def test_a_new_password_is_hashed_with_argon2():
     assert staff().password.startswith("argon2")
 
 
+@pytest.mark.argon2
 def test_an_older_pbkdf2_hash_still_logs_in_and_is_upgraded_to_argon2(client):
     user = staff()
     User.objects.filter(pk=user.pk).update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"))

@@ -1,4 +1,5 @@
-# Two commands: `make run` serves the site with demo data, `make test` runs the whole suite.
+# Two commands: `make run` serves the site with demo data (and runs the task worker beside it),
+# `make test` runs the whole suite.
 # Both set everything up from a fresh clone.
 
 HOST ?= 127.0.0.1
@@ -36,7 +37,7 @@ run: messages
 	DEBUG=true $(PY) manage.py migrate --verbosity=0
 	DEBUG=true $(PY) manage.py load_demo_data
 	DEBUG=true $(PY) manage.py create_demo_staff --address $(HOST):$(PORT)
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true scripts/run-dev $(PY) $(HOST):$(PORT)
 
 # Tests run with DEBUG off, as production does; the key only signs test sessions.
 # axe-core for the browser tests' accessibility checks; installed for tests, never served.

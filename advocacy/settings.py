@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "django_tasks_db",
     "cases",
 ]
 
@@ -302,6 +303,23 @@ CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
 BACKUP_DIR = envpath("BACKUP_DIR", BASE_DIR / "backups")
 # /data/cases.json and .csv, written once per state of public data and served from here.
 OPEN_DATA_DIR = envpath("OPEN_DATA_DIR", BASE_DIR / "var" / "open-data")
+# While a rebuild of the open data waits this long for the worker, visitors stop getting the
+# previous file and the request builds it itself: a case unpublished while the worker is down
+# must not stay in the download for long (cases/exports.py).
+OPEN_DATA_REBUILD_GRACE_SECONDS = envint("OPEN_DATA_REBUILD_GRACE_SECONDS", 120)
+
+# Long work runs in the task worker (`manage.py run_worker`, cases/tasks.py): the queue is a
+# table in the site's own database (django-tasks-db), so the worker needs nothing new to run.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A failed task is tried again this many times in all, waiting TASK_RETRY_BASE_SECONDS, then
+# four times as long after each further failure.
+TASK_MAX_ATTEMPTS = envint("TASK_MAX_ATTEMPTS", 4)
+TASK_RETRY_BASE_SECONDS = envint("TASK_RETRY_BASE_SECONDS", 30)
 # A spam report unchanged this long is deleted with its photos.
 SPAM_RETENTION_DAYS = envint("SPAM_RETENTION_DAYS", 30)
 # A closed report unchanged this long loses the submitter's contact details.

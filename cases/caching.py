@@ -26,6 +26,7 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 
@@ -114,6 +115,11 @@ def current_generation() -> int:
     return generation
 
 
+# Sent once a change of public data is committed, with the generation it brought: what is built
+# from public data ahead of visitors (the open data files, cases/tasks.py) starts again from it.
+public_data_changed = Signal()
+
+
 def bump_generation(**kwargs) -> None:
     """Signal receiver: forget every cached public page, now and again when the write commits.
 
@@ -121,15 +127,21 @@ def bump_generation(**kwargs) -> None:
     was open could otherwise cache them under the new number.
     """
     _bump()
-    transaction.on_commit(_bump, robust=True)
+    transaction.on_commit(_bump_committed, robust=True)
 
 
-def _bump() -> None:
+def _bump() -> int:
     local_pages.forget_generation()
     try:
-        cache.incr(GENERATION_KEY)
+        return cache.incr(GENERATION_KEY)
     except ValueError:  # the key was evicted: any fresh number will do
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = time.time_ns()
+        cache.set(GENERATION_KEY, generation, timeout=None)
+        return generation
+
+
+def _bump_committed() -> None:
+    public_data_changed.send(sender=None, generation=_bump())
 
 
 def connect_invalidation_signals(models) -> None:

@@ -7,8 +7,10 @@ and writes them as it goes, so memory and the number of queries stay the same at
 """
 
 import csv
+import functools
 import hashlib
 import itertools
+import json
 import os
 import tempfile
 import time
@@ -17,6 +19,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -244,6 +247,9 @@ class PublicFile:
     The content depends on the generation, which changes with every edit of public data, and
     the case URLs inside on the scheme, host and language of the request. The file's name holds
     all of them, so a file is never served for a state other than the one it was built from.
+
+    The task worker builds the file of each new generation (`rebuild_variants`); until it is
+    ready, visitors get the newest complete file of their variant (`open_for_visitor`).
     """
 
     extension: str
@@ -253,8 +259,11 @@ class PublicFile:
     @classmethod
     def current(cls, extension: str, site: str) -> "PublicFile":
         """The file for public data as it is now; `site` is the scheme and host, e.g. https://x/."""
-        variant = _digest(site, translation.get_language() or "")
-        return cls(extension, current_generation(), variant)
+        return cls.of_variant(extension, current_generation(), site, translation.get_language())
+
+    @classmethod
+    def of_variant(cls, extension: str, generation: int, site: str, language) -> "PublicFile":
+        return cls(extension, generation, _digest(site, language or ""))
 
     @property
     def name(self) -> str:
@@ -264,26 +273,68 @@ class PublicFile:
     def etag(self) -> str:
         return f'"{self.name}"'
 
+    def open_for_visitor(self, absolute_url, rebuild_coming) -> tuple[object, str]:
+        """This generation's file, or while the worker builds it the newest earlier one.
+
+        Returns the file open for reading and its ETag. A request builds the file itself only
+        when its variant has no file yet, or when `rebuild_coming()` says no rebuild is on its
+        way (the worker is down or late). Raises BuildInProgress while another process builds.
+        """
+        directory = Path(settings.OPEN_DATA_DIR)
+        current = _open_if_servable(directory / self.name)
+        if current is not None:
+            return current, self.etag
+        previous = self._newest_earlier(directory)
+        if previous is not None and rebuild_coming():
+            return previous, f'"{Path(previous.name).name}"'
+        if previous is not None:
+            previous.close()
+        return self.open(absolute_url), self.etag
+
+    def _newest_earlier(self, directory: Path):
+        """The newest complete file of this variant and format, of any generation."""
+        candidates = []
+        for path in directory.glob(self.same_variant):
+            with suppress(FileNotFoundError):
+                candidates.append((path.stat().st_mtime, path))
+        for _mtime, path in sorted(candidates, reverse=True):
+            with suppress(FileNotFoundError):
+                return open(path, "rb")  # the response closes it
+        return None
+
     def open(self, absolute_url):
         """The file open for reading in binary, built first if its generation has none yet.
 
         Raises BuildInProgress while another process builds it.
         """
         directory = Path(settings.OPEN_DATA_DIR)
-        with suppress(FileNotFoundError):
-            existing = open(directory / self.name, "rb")  # noqa: SIM115 (the response closes it)
-            if _may_serve(existing):
-                return existing
-            existing.close()
+        existing = _open_if_servable(directory / self.name)
+        if existing is not None:
+            return existing
+        return self.build(absolute_url)
+
+    def build(self, absolute_url, *, replaces: str = "cases-*"):
+        """Build this file now (one process at a time) and return it open for reading.
+
+        Then the older files matching `replaces` go: built for a visitor, every earlier file,
+        of any format and variant, since no earlier file is served once a request has had to
+        build (they may hold cases unpublished since). The worker replaces one at a time.
+        """
+        directory = Path(settings.OPEN_DATA_DIR)
         lock = f"open-data:building:{self.name}"
         if not cache.add(lock, True, BUILD_LOCK_SECONDS):
             raise BuildInProgress(self.name)
         try:
             built = self._build(directory, absolute_url)
-            self._remove_out_of_date(directory)
+            self._remove_older(directory, replaces)
         finally:
             cache.delete(lock)
         return built
+
+    @property
+    def same_variant(self) -> str:
+        """The pattern of this variant and format's files, of every generation."""
+        return f"cases-*-{self.variant}.{self.extension}"
 
     def _build(self, directory: Path, absolute_url):
         """Write beside the final place, then rename into it: no reader ever sees half a file.
@@ -306,24 +357,77 @@ class PublicFile:
             raise
         return built
 
-    def _remove_out_of_date(self, directory: Path) -> None:
-        """Delete the files of other generations: they may hold cases unpublished since.
-
-        If public data changed while this file was being built, it is this file that is out of
-        date; the request that built it still gets it, as it would had it come a moment earlier.
+    def _remove_older(self, directory: Path, pattern: str) -> None:
+        """Delete the files matching pattern finished before this one. A file that another
+        process finished after this one is newer, and stays.
         """
-        if current_generation() != self.generation:
-            (directory / self.name).unlink(missing_ok=True)
-            return
-        current = f"cases-{_digest(self.generation)}-"
-        for path in directory.glob("cases-*"):
-            if not path.name.startswith(current):
-                path.unlink(missing_ok=True)
+        built_at = (directory / self.name).stat().st_mtime
+        same_generation = f"cases-{_digest(self.generation)}-"
+        for path in directory.glob(pattern):
+            with suppress(FileNotFoundError):
+                if not path.name.startswith(same_generation) and path.stat().st_mtime <= built_at:
+                    path.unlink()
         abandoned = time.time() - ABANDONED_BUILD_SECONDS
         for path in directory.glob(".building-*"):
             with suppress(FileNotFoundError):
                 if path.stat().st_mtime < abandoned:
                     path.unlink()
+
+
+def _open_if_servable(path: Path):
+    with suppress(FileNotFoundError):
+        existing = open(path, "rb")  # noqa: SIM115 (the response closes it)
+        if _may_serve(existing):
+            return existing
+        existing.close()
+    return None
+
+
+VARIANTS_FILE = ".variants.json"
+
+
+def remember_variant(site: str, language) -> None:
+    """Note a site and language that visitors download, for the worker to keep up to date.
+
+    Replaced whole by a rename, so a reader never sees half of it. Two processes adding a variant
+    at the same moment may lose one: its next download adds it again.
+    """
+    directory = Path(settings.OPEN_DATA_DIR)
+    variants = known_variants()
+    entry = [site, language or ""]
+    if entry in variants:
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    temporary = directory / f".building-variants-{os.getpid()}"
+    temporary.write_text(json.dumps([*variants, entry]), encoding="utf-8")
+    os.replace(temporary, directory / VARIANTS_FILE)
+
+
+def known_variants() -> list[list[str]]:
+    """Each [site, language] that visitors have downloaded the open data in."""
+    path = Path(settings.OPEN_DATA_DIR) / VARIANTS_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return []
+
+
+def rebuild_variants(generation: int) -> int:
+    """Build every format of every known variant for `generation`: the worker's task.
+
+    Returns how many files were built. A variant whose file another process is building now
+    is left to that process.
+    """
+    built = 0
+    for site, language in known_variants():
+        with translation.override(language or None):
+            for extension in WRITERS:
+                public_file = PublicFile.of_variant(extension, generation, site, language)
+                absolute_url = functools.partial(urljoin, site)
+                with suppress(BuildInProgress):
+                    public_file.build(absolute_url, replaces=public_file.same_variant).close()
+                    built += 1
+    return built
 
 
 def _may_serve(file) -> bool:

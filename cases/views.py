@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from . import charts, exports, search
+from . import charts, exports, search, tasks
 from .caching import cache_public_page, per_generation
 from .models import (
     Case,
@@ -367,19 +367,26 @@ OPEN_DATA_RETRY_SECONDS = 15
 
 
 def open_data_file(request, extension: str, **file_response_options):
-    """Served from a file built once per state of public data; staff get the same public file."""
-    export = exports.PublicFile.current(extension, request.build_absolute_uri("/"))
+    """Served from a file built once per state of public data; staff get the same public file.
+
+    After a change the task worker builds the new file; meanwhile visitors get the previous one.
+    """
+    site = request.build_absolute_uri("/")
+    export = exports.PublicFile.current(extension, site)
     response = get_conditional_response(request, etag=export.etag)
-    if response is None:
-        try:
-            file = export.open(request.build_absolute_uri)
-        except exports.BuildInProgress:
-            message = str(_("The file is being prepared. Please try again in a minute."))
-            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-            response["Retry-After"] = str(OPEN_DATA_RETRY_SECONDS)
-            return response
-        response = FileResponse(file, **file_response_options)
-    response["ETag"] = export.etag
+    if response is not None:
+        response["ETag"] = export.etag
+        return response
+    try:
+        file, etag = export.open_for_visitor(request.build_absolute_uri, tasks.rebuild_coming)
+    except exports.BuildInProgress:
+        message = str(_("The file is being prepared. Please try again in a minute."))
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(OPEN_DATA_RETRY_SECONDS)
+        return response
+    exports.remember_variant(site, get_language())
+    response = FileResponse(file, **file_response_options)
+    response["ETag"] = etag
     return response
 
 

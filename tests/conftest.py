@@ -2,6 +2,10 @@
 
 import os
 import shutil
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -150,3 +154,58 @@ def browser_page(live_server):
         yield page
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def worker_database_url(connection) -> str:
+    """DATABASE_URL of the test database, for a worker process of its own."""
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    parts = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+class WorkerProcess:
+    """`manage.py run_worker` in a process of its own, on the test database and open data."""
+
+    def __init__(self, settings):
+        from django.db import connection
+
+        self.env = os.environ | {
+            "DATABASE_URL": worker_database_url(connection),
+            "OPEN_DATA_DIR": str(settings.OPEN_DATA_DIR),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+        }
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "run_worker", "--no-reload", "--interval", "0.1"],
+            env=self.env,
+            cwd=Path(__file__).resolve().parent.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        return self
+
+    def kill(self):
+        """As the out-of-memory killer would: no chance to finish anything."""
+        self.process.kill()
+        self.process.wait()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def worker(transactional_db, settings):
+    """A real task worker running beside the test (the test's writes must commit)."""
+    process = WorkerProcess(settings).start()
+    yield process
+    process.stop()

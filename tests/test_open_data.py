@@ -80,7 +80,10 @@ def csv_rows(client):
 
 
 def files_in(directory):
-    return sorted(path.name for path in directory.iterdir()) if directory.exists() else []
+    """The data files, without the list of variants the worker keeps up to date."""
+    if not directory.exists():
+        return []
+    return sorted(path.name for path in directory.iterdir() if path.name != exports.VARIANTS_FILE)
 
 
 @pytest.fixture
@@ -273,6 +276,8 @@ def test_staff_get_the_same_public_file(client, published):
 
 
 def test_building_a_file_costs_the_same_few_queries_for_one_case_or_thirty(client):
+    """One of them asks whether the worker is about to build it (cases/tasks.py)."""
+    body(client.get("/data/cases.json"))
     counts = []
     for total in (1, 30):
         while Case.objects.published().count() < total:
@@ -280,7 +285,7 @@ def test_building_a_file_costs_the_same_few_queries_for_one_case_or_thirty(clien
         with CaptureQueriesContext(connection) as queries:
             assert len(json_cases(client)) == total
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 4
+    assert counts[0] == counts[1] <= 5
 
 
 @pytest.mark.parametrize("url", ["/data/cases.json", "/data/cases.csv"])
@@ -317,12 +322,15 @@ def test_a_failing_build_leaves_no_file_behind(client, monkeypatch, isolated_ope
     assert files_in(isolated_open_data) == []
 
 
-def test_a_file_built_while_public_data_changed_is_served_once_and_not_kept(isolated_open_data):
+def test_a_file_built_while_public_data_changed_stays_as_the_newest_complete_one(
+    isolated_open_data,
+):
+    """While the worker builds the next state, it is what visitors get (test_task_worker.py)."""
     make_published_case(display_name="Open Person")
     outdated = exports.PublicFile("json", current_generation() - 1, "variant")
     with outdated.open(lambda path: path) as file:
         assert "Open Person" in file.read().decode()
-    assert files_in(isolated_open_data) == []
+    assert files_in(isolated_open_data) == [outdated.name]
 
 
 def test_a_rebuild_removes_temporary_files_of_builds_killed_long_ago(client, isolated_open_data):
@@ -351,7 +359,7 @@ def test_with_a_per_process_memory_cache_a_file_is_trusted_for_seconds_only(
     body(client.get("/data/cases.json"))
     # As another process would unpublish it: no signal reaches this process's cache.
     Case.objects.filter(pk=case.pk).update(status=Case.Status.HIDDEN)
-    (path,) = isolated_open_data.iterdir()
+    (path,) = (isolated_open_data / name for name in files_in(isolated_open_data))
     age(path, LOCAL_PAGE_TIMEOUT + 1)
     assert "Leaving Person" not in body(client.get("/data/cases.json"))
 
@@ -367,7 +375,7 @@ def test_with_a_shared_cache_a_file_is_served_until_public_data_changes(
     }
     make_published_case()
     body(client.get("/data/cases.json"))
-    (path,) = isolated_open_data.iterdir()
+    (path,) = (isolated_open_data / name for name in files_in(isolated_open_data))
     age(path, 24 * 60 * 60)
     with django_assert_num_queries(0):
         body(client.get("/data/cases.json"))

@@ -123,6 +123,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        # A kept connection that the server closed (a restart, a fail-over) is noticed and
+        # replaced before a request uses it, rather than failing that request.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -295,6 +298,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 REPORT_RATE_LIMIT = {"limit": envint("REPORT_RATE_LIMIT", 30), "window": 3600}
 # Wrong receipt codes: few, so that guessing codes is hopeless even before their 80 bits.
 RECEIPT_ATTEMPTS_LIMIT = {"limit": envint("RECEIPT_ATTEMPTS_LIMIT", 10), "window": 3600}
+# Pages one client may have rendered per minute: searches, filters, page numbers and pages not
+# yet in the cache. Cached pages are served whatever is left of it (cases/caching.py).
+UNCACHED_PAGES_BUDGET = {"limit": envint("UNCACHED_PAGES_PER_MINUTE", 60), "window": 60}
+if UNCACHED_PAGES_BUDGET["limit"] < 1:
+    raise ImproperlyConfigured("UNCACHED_PAGES_PER_MINUTE must be at least 1.")
 # Behind nginx every request comes from 127.0.0.1: name the header that carries the client,
 # e.g. HTTP_X_REAL_IP, set by the proxy (never trust it without one).
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")

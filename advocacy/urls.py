@@ -7,15 +7,19 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
-from cases import views
+from cases import public_input, views
 from cases.caching import cache_public_page
 from cases.feeds import NewCasesFeed
 from cases.sitemaps import SITEMAPS
 
 
-def public(view):
+def public(view, parameters=None):
     """Django's own views (feed, sitemaps), read-only and cached like our public pages."""
-    return require_safe(cache_public_page(view))
+    return require_safe(cache_public_page(view, parameters=parameters))
+
+
+# A database that stopped answering gives a 503 to try again (cases/error_pages.py).
+handler500 = "cases.error_pages.server_error"
 
 
 urlpatterns = [
@@ -30,7 +34,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        public(sitemap_views.sitemap),
+        public(sitemap_views.sitemap, public_input.SITEMAP_SECTION),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

@@ -30,6 +30,8 @@ from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 
+from . import error_pages, public_input, ratelimit
+
 GENERATION_KEY = "public-pages:generation"
 # In a shared cache (Redis) entries are invalidated explicitly; the timeout only bounds how long
 # unused ones occupy memory.
@@ -173,12 +175,17 @@ def per_generation(name: str, compute):
 
 
 def page_key(request) -> str:
-    """Same page, language, host and day share an entry; the day, for "date accessed" in pages."""
+    """Same page, language, host and day share an entry; the day, for "date accessed" in pages.
+
+    The page is its path and the parameters it reads, as `cache_public_page` left them in
+    request.GET (public_input.canonical_query): whatever else the address holds is no part of it.
+    """
     parts = [
         translation.get_language() or "",
         request.scheme,
         request.get_host(),
-        request.get_full_path(),
+        request.path,
+        request.GET.urlencode(),
         timezone.localdate().isoformat(),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -268,21 +275,33 @@ def _response_is_cacheable(request, response) -> bool:
     )
 
 
-def cache_public_page(view):
+def cache_public_page(view=None, *, parameters: dict | None = None):
     """Serve anonymous GETs of a public page from the cache, storing what is safe to share.
 
-    A cached response carries an ETag, so a reader's browser or a proxy may ask again with
-    If-None-Match and get a 304 without the page.
+    `parameters`: the GET parameters the view reads (public_input); the view sees only those,
+    cleaned, and they alone tell one page from another. Rendering a page that is not in the cache
+    takes one unit of the client's budget (UNCACHED_PAGES_BUDGET), so that a scraper cannot make
+    the site render at will; cached pages are served to everyone whatever is left of it. A cached
+    response carries an ETag, so a reader's browser or a proxy may ask again with If-None-Match
+    and get a 304 without the page.
     """
+    if view is None:
+        return functools.partial(cache_public_page, parameters=parameters)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        try:
+            request.GET = public_input.canonical_query(request.GET, parameters or {})
+        except public_input.BadInput:
+            return error_pages.bad_request(request)
         if not _request_is_cacheable(request):
             return view(request, *args, **kwargs)
         key = page_key(request)
         generation, response = cached_page(key)
         if response is not None:
             return get_conditional_response(request, etag=response["ETag"], response=response)
+        if not ratelimit.hit(request, scope="uncached-pages", **settings.UNCACHED_PAGES_BUDGET):
+            return error_pages.too_many_pages(request)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()

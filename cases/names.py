@@ -205,9 +205,17 @@ def han_text(text: str) -> str:
     return "".join(_HAN_RUN.findall(unicodedata.normalize("NFKC", text)))
 
 
+# Words of a query that count: no name has more, and each word costs the database a condition
+# and a term of the rank (SQLite's parser overflows its stack at about 60 of them).
+MAX_QUERY_WORDS = 12
+
+
 def query_words(text: str) -> list[str]:
-    """The folded key of each word of a query, to be matched one by one in any order."""
-    return search_key(text).split()
+    """The folded key of each word of a query, to be matched one by one in any order.
+
+    At most MAX_QUERY_WORDS: every search, public, admin or of duplicates, comes through here.
+    """
+    return search_key(text).split()[:MAX_QUERY_WORDS]
 
 
 # Shorter query words match only the start of a name's word: "Ma" means Ma, Mamay or Marat, not

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import public_input
 from .models import Prefecture, Situation
 
 
@@ -16,7 +17,7 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Name or reference"),
         required=False,
-        max_length=200,
+        max_length=public_input.MAX_TEXT_LENGTH,
         strip=True,
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
         help_text=_("In any script: Latin, Cyrillic, Arabic or Chinese."),

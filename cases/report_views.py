@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from advocacy.staff_auth import is_verified_staff
 
-from . import ratelimit, services
+from . import error_pages, ratelimit, services
 from .forms import AddInformationForm, NameFormSet, PhotoFormSet, ReceiptForm, ReportForm
 from .models import Report, random_code
 
@@ -30,7 +30,7 @@ def too_many_requests(request):
 @sensitive_post_parameters()
 @sensitive_variables()
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_new(request):
     # Staff take reports at the office on relatives' behalf, many from one address.
     at_office = is_verified_staff(request)
@@ -44,14 +44,21 @@ def report_new(request):
         if form.is_valid() and names.is_valid() and photos.is_valid():
             if form.looks_automated():
                 return render(request, "cases/report_receipt.html", {"code": fake_receipt()})
-            _report, code = services.submit_report(
-                person=form.person_fields(),
-                spellings=names.spellings(),
-                report=form.report_fields(),
-                photos=photos.photos(),
-                language=get_language(),
-                taken_by=request.user if at_office else None,
-            )
+            try:
+                _report, code = services.submit_report(
+                    person=form.person_fields(),
+                    spellings=names.spellings(),
+                    report=form.report_fields(),
+                    photos=photos.photos(),
+                    language=get_language(),
+                    taken_by=request.user if at_office else None,
+                )
+            except error_pages.DATABASE_UNAVAILABLE:
+                # Nothing was stored (one transaction; its files are deleted): hand back the form.
+                form.add_error(None, database_unavailable_message())
+                context = {"form": form, "names": names, "photos": photos, "at_office": at_office}
+                response = render(request, "cases/report_form.html", context, status=503)
+                return error_pages.retry_after(response, error_pages.DATABASE_RETRY_SECONDS)
             return render(request, "cases/report_receipt.html", {"code": code})
     else:
         form, names, photos = (
@@ -61,6 +68,13 @@ def report_new(request):
         )
     context = {"form": form, "names": names, "photos": photos, "at_office": at_office}
     return render(request, "cases/report_form.html", context)
+
+
+def database_unavailable_message() -> str:
+    return _(
+        "Our database did not answer, so nothing was stored. What you typed is below: please "
+        "choose the photos again and send it in a minute."
+    )
 
 
 def fake_receipt() -> str:
@@ -79,7 +93,7 @@ def report_from_session(request):
 @sensitive_post_parameters()
 @sensitive_variables()
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_status(request):
     if request.method == "POST":
         if ratelimit.is_limited(
@@ -107,9 +121,9 @@ def report_status(request):
     return render_status(request, report, AddInformationForm(), PhotoFormSet(prefix="photos"))
 
 
-def render_status(request, report, add_form, photos):
+def render_status(request, report, add_form, photos, status=200):
     context = {"report": report, "add_form": add_form, "photos": photos}
-    return render(request, "cases/report_status.html", context)
+    return render(request, "cases/report_status.html", context, status=status)
 
 
 @sensitive_post_parameters()
@@ -126,9 +140,16 @@ def report_add(request):
     photos = PhotoFormSet(request.POST, request.FILES, prefix="photos")
     if add_form.is_valid() and photos.is_valid():
         if add_form.cleaned_data["narrative"] or photos.photos():
-            services.add_to_report(
-                report=report, narrative=add_form.cleaned_data["narrative"], photos=photos.photos()
-            )
+            try:
+                services.add_to_report(
+                    report=report,
+                    narrative=add_form.cleaned_data["narrative"],
+                    photos=photos.photos(),
+                )
+            except error_pages.DATABASE_UNAVAILABLE:
+                add_form.add_error(None, database_unavailable_message())
+                response = render_status(request, report, add_form, photos, status=503)
+                return error_pages.retry_after(response, error_pages.DATABASE_RETRY_SECONDS)
             messages.success(request, _("Thank you. What you added has reached our staff."))
         return redirect("cases:report_status")
     return render_status(request, report, add_form, photos)

@@ -86,7 +86,7 @@ def matching_names(text: str, *, public_only: bool = True, using: str = "default
     found = Name.objects.using(using).filter(condition)
     if public_only:
         found = found.filter(is_public=True)
-    return found.annotate(rank=_rank(names.search_key(text)))
+    return found.annotate(rank=_rank(names.query_words(text)))
 
 
 def name_condition(text: str, *, vendor: str) -> Q | None:
@@ -144,7 +144,7 @@ def likely_duplicates(case, limit: int = 5) -> list[tuple]:
         return []
     # Only to keep the closest few when a name is common; the score below decides the order.
     closeness = [
-        models.Case(models.When(condition, then=_rank(name.key)), default=0.0)
+        models.Case(models.When(condition, then=_rank(names.query_words(name.text))), default=0.0)
         for condition, name in matches
     ]
     candidates = (
@@ -198,16 +198,17 @@ def _key_similarity(a: str, b: str) -> float:
     ).ratio()
 
 
-def _rank(query_key: str):
-    """How well one name matches, from 0 to 1: 1 when its key is the query's.
+def _rank(words: list[str]):
+    """How well one name matches the query's words (`names.query_words`), from 0 to 1: 1 when
+    its key is the query's.
 
     Half is how much of the key the query covers, half how many query words begin a word of it,
     so "Gul" puts Gulnar before Aygul. Every candidate already holds every query word, which is
     what trigram similarity would measure; these are cheaper, and the same on both databases.
     """
-    words = query_key.split()
     coverage = Least(
-        Value(float(len(query_key))) / Greatest(Cast(Length("key"), FloatField()), Value(1.0)),
+        Value(float(len(" ".join(words))))
+        / Greatest(Cast(Length("key"), FloatField()), Value(1.0)),
         Value(1.0),
     )
     starts = [

@@ -1,6 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import report_views, views
+from . import public_input, report_views, views
+
+# Path parameters are checked for format here, before any view or query sees them.
+register_converter(public_input.ReferenceConverter, "reference")
+register_converter(public_input.IdConverter, "id")
 
 app_name = "cases"
 
@@ -11,9 +15,9 @@ urlpatterns = [
     path("report/status/add/", report_views.report_add, name="report_add"),
     path("report/status/forget/", report_views.report_forget, name="report_forget"),
     path("cases/", views.case_list, name="case_list"),
-    path("cases/<str:reference>/", views.case_detail, name="case_detail"),
+    path("cases/<reference:reference>/", views.case_detail, name="case_detail"),
     path("sources/", views.source_list, name="source_list"),
-    path("sources/<int:pk>/", views.source_detail, name="source_detail"),
+    path("sources/<id:pk>/", views.source_detail, name="source_detail"),
     path("stats/", views.stats, name="stats"),
     path("about/", views.about, name="about"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from . import charts, exports, search, tasks
+from . import charts, exports, public_input, search, tasks
 from .caching import cache_public_page, per_generation
 from .models import (
     Case,
@@ -136,7 +136,7 @@ def home(request):
 
 
 @require_safe
-@cache_public_page
+@cache_public_page(parameters=public_input.CASE_LIST)
 def case_list(request):
     form = CaseFilterForm(request.GET, years=situation_years())
     filters, query, number = form.filters(), form.query(), request.GET.get("page")
@@ -239,7 +239,7 @@ def with_supported_cases(sources):
 
 
 @require_safe
-@cache_public_page
+@cache_public_page(parameters=public_input.PAGED)
 def source_list(request):
     sources = sources_citing_public_cases().order_by("-published_date", "title", "pk")
     page = Paginator(sources, SOURCES_PER_PAGE).get_page(request.GET.get("page"))
@@ -248,7 +248,7 @@ def source_list(request):
 
 
 @require_safe
-@cache_public_page
+@cache_public_page(parameters=public_input.PAGED)
 def source_detail(request, pk):
     source = get_object_or_404(sources_citing_public_cases(), pk=pk)
     cases = (

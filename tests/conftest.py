@@ -39,6 +39,14 @@ def fast_password_hasher(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def generous_page_budget(request, settings):
+    """The suite renders hundreds of pages a minute from one address; only the tests of the
+    budget itself (marked `page_budget`) keep the production default."""
+    if request.node.get_closest_marker("page_budget") is None:
+        settings.UNCACHED_PAGES_BUDGET = {"limit": 100_000, "window": 60}
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate limits and cached pages of one test must not leak into the next."""
     cache.clear()

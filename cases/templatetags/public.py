@@ -2,8 +2,10 @@
 
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+
+from cases import public_input
 
 register = template.Library()
 
@@ -14,15 +16,30 @@ def language_links(context):
 
     Links rather than Django's set_language form: a POST form carries a CSRF token, which
     would make every public page personal and so uncacheable, and needs a cookie besides.
+    Built from the URL pattern the page matched, never from the path as sent: behind gunicorn
+    "//evil.example/en/" is a path, and a link made of it would lead to another host. The query
+    is the page's declared parameters only (cases/caching.py leaves just those in request.GET).
     """
     request = context.get("request")
     current = translation.get_language()
-    path = request.get_full_path() if request else ""
+    match = getattr(request, "resolver_match", None)
+    canonical = match is not None and isinstance(request.GET, public_input.CanonicalQuery)
+    query = request.GET.urlencode() if canonical else ""
     links = []
     for code, name in settings.LANGUAGES:
-        url = translate_url(path, code)
-        if url == path and code != current:  # not a page of ours (e.g. a 404): go home
-            with translation.override(code):
-                url = reverse("cases:home")
+        with translation.override(code):
+            url = _same_page(match) or reverse("cases:home")
+        if query:
+            url = f"{url}?{query}"
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+def _same_page(match) -> str:
+    """The matched page's path in the active language; "" when it was no page of ours (a 404)."""
+    if match is None or not match.view_name:
+        return ""
+    try:
+        return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+    except NoReverseMatch:
+        return ""

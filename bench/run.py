@@ -31,7 +31,7 @@ ROOT = BENCH.parent
 PY = sys.executable
 MAX_QUERIES = 6
 LATENCY_MS = 50
-THROUGHPUT = {"cached": 0.8, "uncached": 0.25}
+THROUGHPUT = {"cached": 0.8, "uncached": 0.25, "scraper": 0.8}
 INGEST_MS, BOMB_MS, PEAK_MIB = 250, 50, 80
 
 
@@ -192,6 +192,23 @@ def throughput_rows(throughput: dict) -> list[list[str]]:
     return rows
 
 
+def scraper_rows(throughput: dict) -> list[list[str]]:
+    """The flooding client itself: it must have been refused (429) once its budget was spent."""
+    flood = throughput.get("scraper")
+    if flood is None:
+        return []
+    statuses = ", ".join(f"{n:,} x {status}" for status, n in sorted(flood["statuses"].items()))
+    return [
+        [
+            "throughput scraper, the flooding client (one connection, junk parameters and "
+            "random searches)",
+            f"{flood['rps']:,.0f} req/s; {statuses}",
+            "429s once its budget is spent",
+            verdict(flood["statuses"].get("429", 0) > 0),
+        ]
+    ]
+
+
 def photo_rows(photos: dict) -> list[list[str]]:
     rows = []
     for row in photos["rows"]:
@@ -266,7 +283,7 @@ def main() -> None:
     search = None if args.no_search else json.loads((work / "search.json").read_text())
 
     rows = query_rows(latency) + latency_rows(latency, search)
-    rows += throughput_rows(throughput) + photo_rows(photos)
+    rows += throughput_rows(throughput) + scraper_rows(throughput) + photo_rows(photos)
     about = machine()
     load_after = os.getloadavg()
     minutes = (time.perf_counter() - started) / 60
@@ -291,7 +308,8 @@ def main() -> None:
         f"gunicorn: {throughput['workers']} sync workers (gunicorn.conf.py); wrk: "
         f"{throughput['connections']} connections, {args.duration} s per page; "
         f"ratios to the mean of the baseline's first and last run of the mode; cache: Redis; "
-        "uncached: a query parameter of its own per request (a cache miss).",
+        "uncached: a host of its own per request (a cache miss); scraper: the baseline and the "
+        "cached case page while one client floods the site (bench/throughput.py).",
         f"Ran in {minutes:.1f} min: "
         + ", ".join(f"{label} {seconds:.0f} s" for label, seconds in timings.items())
         + ".",

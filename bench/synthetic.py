@@ -29,7 +29,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "bench_site"
+# BENCH_DATABASE: another name (bench_*), so that benchmarks run side by side on one server.
+DATABASE = os.environ.get("BENCH_DATABASE", "bench_site")
 BATCH = 5000
 
 # (Latin, Cyrillic, Uyghur Arabic script, Chinese character) for each syllable.

@@ -13,10 +13,15 @@ wrk (Debian's package) loads each URL from loopback for --duration seconds with 
 per core, after a short warm-up, in one run of one server: the baseline, home, case list, a case
 page, a search, the sources page, and the baseline again (ratios are to the mean of the two).
 "cached": the same URL again and again, so anonymous visitors are served from the page cache
-(plus a conditional GET of the case page, answered 304). "uncached": every request adds a query
-parameter of its own (?nocache=<token>-<n>), which changes the cache key, so every request misses
-the cache, renders and stores the page, as the first visitor after a change would. Budgets
-(DESIGN.md): cached >= 0.8x, uncached >= 0.25x the baseline's requests/s.
+(plus a conditional GET of the case page, answered 304). "uncached": every request names a host
+of its own (wrk.lua), which changes the cache key, so every request misses the cache, renders and
+stores the page, as the first visitor after a change would. "scraper": the baseline and the case
+page again, cached, while one client (bench/scraper.lua, one connection, its own address) asks as
+fast as it can for pages with made-up parameters and for random searches; it should get 429s
+once its budget of rendered pages (UNCACHED_PAGES_PER_MINUTE) is spent. Budgets (DESIGN.md):
+cached and scraper >= 0.8x, uncached >= 0.25x the baseline's requests/s in the same mode.
+
+    python bench/throughput.py --cases 2000 --only scraper   # that row alone, briefly
 """
 
 import argparse
@@ -45,7 +50,10 @@ BENCH = Path(__file__).resolve().parent
 PY = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-BUDGETS = {"cached": 0.8, "uncached": 0.25}
+BUDGETS = {"cached": 0.8, "uncached": 0.25, "scraper": 0.8}
+MODES = ("cached", "uncached", "scraper")
+# The scraper's claimed address; wrk's other requests come from loopback or their own (wrk.lua).
+SCRAPER_ADDRESS = "198.51.100.7"
 
 
 def free_port() -> int:
@@ -63,7 +71,8 @@ def production_env(work: Path, port: int) -> dict[str, str]:
         "LANG": "C.UTF-8",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
+        # The second: hosts of uncached requests (wrk.lua), so that each misses the page cache.
+        "ALLOWED_HOSTS": "127.0.0.1,.nocache.invalid",
         "DATABASE_URL": synthetic.database_url("postgres", synthetic.DATABASE),
         "DB_CONN_MAX_AGE": "60",
         "REDIS_URL": REDIS_URL,
@@ -119,14 +128,15 @@ class Server:
             time.sleep(0.5)
         raise SystemExit(f"gunicorn did not answer in {seconds} s")
 
-    def log_since(self) -> tuple[Counter, int]:
-        """From the log since the last call: statuses of the requests, and worker restarts
-        (gunicorn.conf.py's max_requests)."""
+    def log_since(self, path: str = "") -> tuple[Counter, int]:
+        """From the log since the last call: statuses of the requests (of path only, if given:
+        the log has no query strings), and worker restarts (gunicorn.conf.py's max_requests)."""
         with self.log.open() as log:
             log.seek(self.log_offset)
             lines = log.read()
             self.log_offset = log.tell()
-        statuses = Counter(re.findall(r"^GET \S+ (\d{3}) ", lines, flags=re.MULTILINE))
+        logged = re.findall(r"^GET (\S+) (\d{3}) ", lines, flags=re.MULTILINE)
+        statuses = Counter(status for logged_path, status in logged if path in ("", logged_path))
         return statuses, lines.count("Autorestarting worker")
 
     def stop(self) -> None:
@@ -178,20 +188,28 @@ def endpoints() -> dict[str, str]:
     }
 
 
-def wrk(url: str, *, seconds: int, connections: int, env: dict[str, str]) -> dict:
+def wrk_command(url: str, *, seconds: int, connections: int, script: str = "wrk.lua") -> list:
     threads = min(connections, os.cpu_count() or 1)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    return [*command, "-s", str(BENCH / script), url]
+
+
+def wrk_figures(out: str) -> dict:
+    figures = json.loads(out.split("BENCH ", 1)[1])
+    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
+def wrk(url: str, *, seconds: int, connections: int, env: dict[str, str]) -> dict:
     out = subprocess.run(  # noqa: S603 - wrk from PATH, our own script
-        [*command, "-s", str(BENCH / "wrk.lua"), url],
+        wrk_command(url, seconds=seconds, connections=connections),
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, **env},
         timeout=seconds + 60,
     ).stdout
-    figures = json.loads(out.split("BENCH ", 1)[1])
-    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
-    return figures
+    return wrk_figures(out)
 
 
 def measure(server: Server, name: str, path: str, mode: str, args, *, etag: str = "") -> dict:
@@ -205,7 +223,8 @@ def measure(server: Server, name: str, path: str, mode: str, args, *, etag: str 
         env["BENCH_NOCACHE"] = secrets.token_hex(4)  # the warm-up's pages are cached now
     server.log_since()
     figures = wrk(url, seconds=args.duration, connections=args.connections, env=env)
-    statuses, figures["worker restarts"] = server.log_since()
+    # Only this URL's: in the scraper mode the log holds the scraper's requests too.
+    statuses, figures["worker restarts"] = server.log_since(urllib.parse.urlsplit(path).path)
     figures["statuses"] = dict(statuses)
     figures["load"] = os.getloadavg()[0]
     print(
@@ -215,6 +234,34 @@ def measure(server: Server, name: str, path: str, mode: str, args, *, etag: str 
         flush=True,
     )
     return figures
+
+
+def under_scraper(server: Server, paths: dict, args) -> tuple[dict, dict]:
+    """The bare view and the cached case page, each measured while the scraper floods the site.
+
+    The scraper starts first and runs throughout, so its budget is spent before the first
+    timed run; its statuses say how many pages it had rendered (200) and how often it was
+    refused (429).
+    """
+    measured = [("baseline", paths["baseline"]), ("case page", paths["case page"])]
+    measured.append(("baseline, again", paths["baseline"]))
+    seconds = args.warmup + len(measured) * (args.warmup + args.duration) + 5
+    env = {**os.environ, "BENCH_SCRAPER_IP": SCRAPER_ADDRESS, "BENCH_SEED": str(os.getpid())}
+    command = wrk_command(server.base + "/", seconds=seconds, connections=1, script="scraper.lua")
+    scraper = subprocess.Popen(  # noqa: S603 - wrk from PATH, our own script
+        command, stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        time.sleep(args.warmup)
+        runs = {name: measure(server, name, path, "cached", args) for name, path in measured}
+        out, _errors = scraper.communicate(timeout=seconds + 60)
+    finally:
+        if scraper.poll() is None:
+            scraper.kill()
+            scraper.wait()
+    flood = wrk_figures(out)
+    print(f"scraper: {flood['rps']:.0f} req/s, statuses {flood['statuses']}", flush=True)
+    return runs, flood
 
 
 def run(args, work: Path) -> dict:
@@ -239,7 +286,10 @@ def run(args, work: Path) -> dict:
             if status != 200:
                 raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
         result["paths"] = paths
-        for mode in ("cached", "uncached"):
+        for mode in args.only or MODES:
+            if mode == "scraper":
+                result["runs"]["scraper"], result["scraper"] = under_scraper(server, paths, args)
+                continue
             runs = result["runs"][mode] = {}
             for name, path in paths.items():
                 runs[name] = measure(server, name, path, mode, args)
@@ -277,6 +327,8 @@ def report(result: dict) -> None:
                 f"{mode:<9}{name:<26}{figures['rps']:>8.0f}{figures['p50_us'] / 1000:>8.1f}"
                 f"{figures['p95_us'] / 1000:>8.1f}{ratio:>7.2f}{budget:>8}"
             )
+    if flood := result.get("scraper"):
+        print(f"scraper, one client: {flood['rps']:.0f} req/s, statuses {flood['statuses']}")
     print(f"load average {result['load']} on {os.cpu_count()} CPUs")
 
 
@@ -288,6 +340,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2, help="seconds before each timed run")
     parser.add_argument("--connections", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--json", type=Path, help="also write the figures here (bench/run.py)")
+    parser.add_argument(
+        "--only", action="append", choices=MODES, help="measure this mode only (repeatable)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")

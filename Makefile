@@ -39,7 +39,7 @@ run: messages
 	DEBUG=true $(PY) manage.py create_demo_staff --address $(HOST):$(PORT)
 	DEBUG=true scripts/run-dev $(PY) $(HOST):$(PORT)
 
-# Tests run with DEBUG off, as production does; the key only signs test sessions.
+# Tests run with DEBUG off, as production does; these keys only sign and encrypt test data.
 # axe-core for the browser tests' accessibility checks; installed for tests, never served.
 AXE := tests/browser_tools/node_modules/axe-core/axe.min.js
 $(AXE): tests/browser_tools/package.json tests/browser_tools/package-lock.json
@@ -48,6 +48,8 @@ $(AXE): tests/browser_tools/package.json tests/browser_tools/package-lock.json
 
 test: messages $(AXE)
 	SECRET_KEY=test-only-not-a-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SERVE_MEDIA=true \
+		FIELD_ENCRYPTION_KEYS=dGVzdC1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24= \
+		LOOKUP_HASH_KEY=test-only-lookup-key-not-for-production \
 		SECURE_SSL_REDIRECT=false \
 		$(VENV)/bin/pytest $(PYTEST_ARGS)
 

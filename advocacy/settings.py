@@ -4,11 +4,14 @@ Defaults make `make run` work on a laptop with no configuration (DEBUG on, SQLit
 local media). With DEBUG off, anything that must be secret has to be given.
 """
 
+import base64
 import os
 import tempfile
 from pathlib import Path
 
 import dj_database_url
+import pyrage
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +67,43 @@ if not SECRET_KEY:
 # Old keys, still accepted for signatures made before a rotation (staff sessions, the report
 # form's start time). Remove them once SESSION_COOKIE_AGE has passed; never keep a leaked key.
 SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
+
+# Private data at rest (cases/crypto.py; docs/deploy.md, "Keys"). Fernet keys encrypt relatives'
+# details, narratives, second-factor secrets and private photos: the first key encrypts, every
+# key decrypts. The lookup key makes the keyed hashes that let staff find a report by phone or
+# email. Development gets fixed keys that anyone can read, refused with DEBUG off.
+DEV_FIELD_KEY = base64.urlsafe_b64encode(b"development-only-never-in-prod!!").decode()
+DEV_LOOKUP_HASH_KEY = "development-only-lookup-key-never-in-production"
+FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS", [DEV_FIELD_KEY] if DEBUG else [])
+LOOKUP_HASH_KEY = os.environ.get("LOOKUP_HASH_KEY") or (DEV_LOOKUP_HASH_KEY if DEBUG else "")
+if not DEBUG:
+    if not FIELD_ENCRYPTION_KEYS or not LOOKUP_HASH_KEY:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS and LOOKUP_HASH_KEY must be set when DEBUG is off "
+            "(they keep relatives' details encrypted; `manage.py generate_keys` makes them)."
+        )
+    if DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS or LOOKUP_HASH_KEY == DEV_LOOKUP_HASH_KEY:
+        raise ImproperlyConfigured("The development keys are public: never with DEBUG off.")
+if len(LOOKUP_HASH_KEY) < 32:
+    raise ImproperlyConfigured("LOOKUP_HASH_KEY must be at least 32 characters long.")
+for position, key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
+    try:
+        Fernet(key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FIELD_ENCRYPTION_KEYS: key {position} is not a Fernet key (32 bytes, url-safe "
+            "base64; `manage.py generate_keys` makes one)."
+        ) from None
+
+# Backups are encrypted to these age public keys (age1...); the private keys stay offline.
+BACKUP_RECIPIENTS = envlist("BACKUP_RECIPIENTS", [])
+for recipient in BACKUP_RECIPIENTS:
+    try:
+        pyrage.x25519.Recipient.from_str(recipient)
+    except pyrage.RecipientError:
+        raise ImproperlyConfigured(
+            f"BACKUP_RECIPIENTS: {recipient!r} is not an age public key (age1...)."
+        ) from None
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -157,8 +197,11 @@ AUTH_PASSWORD_VALIDATORS = [
 INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "advocacy.apps.StaffAdminConfig"
 INSTALLED_APPS += [
     "django_otp",
-    "django_otp.plugins.otp_totp",  # authenticator apps
-    "django_otp.plugins.otp_static",  # backup codes
+    # django-otp's own devices stay installed only so that migration 0002 of advocacy.otp can
+    # move their secrets, encrypted, into ours (advocacy/otp/models.py) and delete them.
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "advocacy.otp",  # authenticator apps and backup codes, their secrets encrypted
     "axes",
 ]
 # request.user.is_verified() for the admin site, right after the user is known.
@@ -237,9 +280,13 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
     },
+    # Encrypted with the field keys on the way in, decrypted only for staff (cases/storage.py).
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        "BACKEND": "cases.storage.EncryptedStorage",
+        "OPTIONS": {
+            "backend": "django.core.files.storage.FileSystemStorage",
+            "options": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        },
     },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -249,7 +296,7 @@ STORAGES = {
 }
 
 # Optional S3-compatible object storage (django-storages, `pip install -e .[s3]`): a public
-# bucket for published photos and a private one reached only through short-lived signed URLs.
+# bucket for published photos and a private one that holds them encrypted, read only by us.
 S3_PUBLIC_BUCKET = os.environ.get("S3_PUBLIC_BUCKET", "")
 S3_PRIVATE_BUCKET = os.environ.get("S3_PRIVATE_BUCKET", "")
 if bool(S3_PUBLIC_BUCKET) != bool(S3_PRIVATE_BUCKET):
@@ -271,22 +318,10 @@ if S3_PUBLIC_BUCKET:
             "custom_domain": os.environ.get("S3_PUBLIC_DOMAIN") or None,
         },
     }
-    STORAGES["private"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": s3_common
-        | {
-            "bucket_name": S3_PRIVATE_BUCKET,
-            "querystring_auth": True,
-            "querystring_expire": envint("S3_SIGNED_URL_SECONDS", 60),
-        },
+    STORAGES["private"]["OPTIONS"] = {
+        "backend": "storages.backends.s3.S3Storage",
+        "options": s3_common | {"bucket_name": S3_PRIVATE_BUCKET, "querystring_auth": True},
     }
-# With nginx in front, the staff-only photo view hands the file to nginx through this
-# internal location (X-Accel-Redirect) instead of streaming it through Python.
-PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "")
-if S3_PUBLIC_BUCKET and PRIVATE_MEDIA_ACCEL_PREFIX:
-    raise ImproperlyConfigured(
-        "PRIVATE_MEDIA_ACCEL_PREFIX is for files on disk; leave it empty with S3."
-    )
 
 # Uploads: up to 5 photos of 15 MB each (cases/photos.py and cases/forms.py), plus text.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.admin import OTPAdminAuthenticationForm
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .otp.models import AuthenticatorDevice, BackupCode, BackupCodeDevice
 
 BACKUP_CODE_COUNT = 10
 QR_SCALE = 5
@@ -85,21 +85,21 @@ def device_for_code(user, code: str):
     Choosing by shape rather than trying every device keeps a wrong code from counting
     against (and throttling) a device it was never meant for.
     """
-    model = TOTPDevice if code.isdecimal() and len(code) == 6 else StaticDevice
+    model = AuthenticatorDevice if code.isdecimal() and len(code) == 6 else BackupCodeDevice
     return model.objects.devices_for_user(user, confirmed=True).select_for_update().first()
 
 
-def pending_device(request) -> TOTPDevice:
+def pending_device(request) -> AuthenticatorDevice:
     """The authenticator being set up in this session: the same secret on every reload."""
     user = request.user
-    pending = TOTPDevice.objects.filter(
+    pending = AuthenticatorDevice.objects.filter(
         user=user, confirmed=False, pk=request.session.get(PENDING_DEVICE_KEY)
     ).first()
     if pending is None:
         # A secret shown to another session (perhaps to someone else who has the password)
         # is never handed out again.
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        pending = TOTPDevice.objects.create(
+        AuthenticatorDevice.objects.filter(user=user, confirmed=False).delete()
+        pending = AuthenticatorDevice.objects.create(
             user=user, name=gettext("Authenticator app"), confirmed=False
         )
         request.session[PENDING_DEVICE_KEY] = pending.pk
@@ -107,20 +107,22 @@ def pending_device(request) -> TOTPDevice:
 
 
 @transaction.atomic
-def confirm_device(device: TOTPDevice) -> list[str]:
+def confirm_device(device: AuthenticatorDevice) -> list[str]:
     """Make `device` the user's only authenticator, with fresh backup codes; return the codes.
 
     Replace rather than add: when a lost phone is replaced, its secret and the old backup
     codes must stop working.
     """
     user = device.user
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    AuthenticatorDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    BackupCodeDevice.objects.filter(user=user).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    backup = StaticDevice.objects.create(user=user, name=gettext("Backup codes"), confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+    backup = BackupCodeDevice.objects.create(
+        user=user, name=gettext("Backup codes"), confirmed=True
+    )
+    codes = [BackupCodeDevice.random_code() for _ in range(BACKUP_CODE_COUNT)]
+    BackupCode.objects.bulk_create(BackupCode(device=backup, code=code) for code in codes)
     return codes
 
 

@@ -6,10 +6,11 @@ Every state change goes through cases/services.py, which enforces the roles.
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,7 +20,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import search, services, staff_exports
+from . import contacts, search, services, staff_exports
+from .fields import EncryptedCharField
 from .models import Case, CaseMerge, Citation, Event, Name, Photo, Report, Source
 
 PRIVATE = _("Private: never published, never shared.")
@@ -448,8 +450,24 @@ class ReportAdmin(SimpleHistoryAdmin):
         (_("Likely duplicates"), {"fields": ["possible_duplicates"]}),
     ]
 
+    # Encrypted short fields are one-line inputs here too (the admin gives text columns a box).
+    formfield_overrides = {EncryptedCharField: {"widget": widgets.AdminTextInputWidget}}
+
     def has_add_permission(self, request):
         return False  # reports come through the form, at the office too
+
+    def get_search_results(self, request, queryset, search_term):
+        """The case's name or reference as before, and a submitter's whole phone number,
+        email, messenger handle or name through their lookup hashes (cases/contacts.py): the
+        database holds these encrypted, so no part of one can be searched."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        hashes = contacts.hashes_for_search(search_term)
+        if hashes:
+            matches = Q()
+            for digest in hashes:
+                matches |= Q(lookup_hashes__contains=digest)
+            results = results | queryset.filter(matches)
+        return results, may_have_duplicates
 
     @admin.display(description=_("case"))
     def case_link(self, report):
@@ -553,21 +571,16 @@ class PhotoAdmin(SimpleHistoryAdmin):
         photo = get_object_or_404(Photo, pk=pk)
         if variant not in ("image", "thumbnail") or not self.has_view_permission(request, photo):
             raise Http404
-        return private_file_response(getattr(photo, variant))
+        try:
+            return private_file_response(getattr(photo, variant))
+        except FileNotFoundError:  # moved by a key rotation since the row was read
+            raise Http404 from None
 
 
 def private_file_response(field):
-    """Hand a private file to nginx, to a signed object-storage URL, or stream it ourselves."""
-    if settings.PRIVATE_MEDIA_ACCEL_PREFIX:
-        response = HttpResponse(content_type="image/jpeg")
-        response["X-Accel-Redirect"] = (
-            f"{settings.PRIVATE_MEDIA_ACCEL_PREFIX.rstrip('/')}/{field.name}"
-        )
-    elif settings.S3_PRIVATE_BUCKET:
-        response = HttpResponseRedirect(field.url)  # signed, valid for S3_SIGNED_URL_SECONDS
-    else:
-        response = FileResponse(field.open("rb"), content_type="image/jpeg")
-        response["Content-Disposition"] = "inline"
+    """Stream a private photo, decrypted (cases/storage.py): neither nginx nor the bucket can."""
+    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -7,7 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from . import tasks  # noqa: F401 (connects the open data rebuild to public changes)
+        from . import (
+            checks,  # noqa: F401 (registers the deploy checks)
+            tasks,  # noqa: F401 (connects the open data rebuild to public changes)
+        )
         from .caching import connect_invalidation_signals
 
         # Everything a public page shows: any write to these empties the page cache.

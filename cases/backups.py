@@ -1,7 +1,10 @@
 """Backups: one archive with a native database dump, both media storages and a manifest of hashes.
 
-The archive holds everything families entrusted to the office, so it is written 0600, and
-nothing is restored from it until every byte has been checked against its manifest.
+The archive holds everything families entrusted to the office, so it is encrypted to the
+office's backup public keys (age, BACKUP_RECIPIENTS) as it is written: the server that writes a
+backup cannot read it, and only the private key, kept offline, opens it. Private fields and
+photos inside are also still encrypted with the field keys. Nothing is restored from an archive
+until every byte has been decrypted and checked against its manifest.
 """
 
 import hashlib
@@ -12,10 +15,13 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import pyrage
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
@@ -26,8 +32,12 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from .models import Case, Report
+from .storage import raw_storage
 
-FORMAT_VERSION = 1
+# 2: private files are stored as encrypted by the private storage; 1 (before) held them plain.
+FORMAT_VERSION = 2
+READABLE_FORMATS = {1, 2}
+AGE_MAGIC = b"age-encryption.org/v1"
 MANIFEST = "manifest.json"
 # Archive folder of each media storage, and the STORAGES alias it is backed up from.
 MEDIA_STORAGES = {"public": "default", "private": "private"}
@@ -220,14 +230,74 @@ def _refuse_served_output(output_dir: Path) -> None:
             raise BackupError(f"Backups must not be written under {root}.")
 
 
-def create_backup(*, output_dir: Path) -> Backup:
-    """Write backup-<UTC time>.tar.gz into output_dir: database dump, media, manifest.json last."""
+def backup_recipients(*, plaintext: bool) -> list:
+    """The age public keys to encrypt to; [] only for an explicit --plaintext in development."""
+    if plaintext:
+        if not settings.DEBUG:
+            raise BackupError("Unencrypted backups are refused with DEBUG off.")
+        return []
+    if not settings.BACKUP_RECIPIENTS:
+        raise BackupError(
+            "BACKUP_RECIPIENTS is empty: set the office's backup public keys (age1...), "
+            "or, in development only, pass --plaintext."
+        )
+    return [pyrage.x25519.Recipient.from_str(key) for key in settings.BACKUP_RECIPIENTS]
+
+
+class _HashingWriter:
+    """Hashes the archive's bytes as they are written, for the .sha256 file beside it."""
+
+    def __init__(self, file):
+        self.file = file
+        self.digest = hashlib.sha256()
+
+    def write(self, data):
+        self.digest.update(data)
+        return self.file.write(data)
+
+    def flush(self):
+        self.file.flush()
+
+
+@contextmanager
+def _encrypting(destination, recipients: list):
+    """A file whose bytes reach `destination` encrypted to `recipients`, streamed through a pipe
+    so that no plaintext archive is ever written to disk."""
+    if not recipients:
+        yield destination
+        return
+    read_end, write_end = os.pipe()
+    failures: list[BaseException] = []
+
+    def encrypt():
+        try:
+            with os.fdopen(read_end, "rb") as source:
+                pyrage.encrypt_io(source, destination, recipients)
+        except BaseException as error:  # reported by the writing thread
+            failures.append(error)
+
+    worker = threading.Thread(target=encrypt, name="backup-encrypt")
+    worker.start()
+    try:
+        with os.fdopen(write_end, "wb") as sink:
+            yield sink
+    finally:
+        worker.join()
+    if failures:
+        raise BackupError(f"Encrypting the archive failed: {failures[0]}")
+
+
+def create_backup(*, output_dir: Path, plaintext: bool = False) -> Backup:
+    """Write backup-<UTC time>.tar.gz.age into output_dir (database dump, media, manifest.json
+    last) and, beside it, the sha256 of the encrypted bytes in `sha256sum` format."""
     vendor = _database_vendor()
+    recipients = backup_recipients(plaintext=plaintext)
     output_dir = Path(output_dir).resolve()
     _refuse_served_output(output_dir)
     output_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     created = timezone.now()
-    path = output_dir / f"backup-{created:%Y%m%d-%H%M%S}.tar.gz"
+    suffix = ".tar.gz.age" if recipients else ".tar.gz"
+    path = output_dir / f"backup-{created:%Y%m%d-%H%M%S}{suffix}"
     if path.exists():
         raise BackupError(f"{path} exists already.")
     partial = output_dir / f".{path.name}.partial"
@@ -245,7 +315,11 @@ def create_backup(*, output_dir: Path) -> Backup:
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(descriptor, "wb") as raw:
-                with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
+                hashed = _HashingWriter(raw)
+                with (
+                    _encrypting(hashed, recipients) as sink,
+                    tarfile.open(fileobj=sink, mode="w:gz", compresslevel=6) as tar,
+                ):
                     _write_archive(tar, dump, manifest)
                 raw.flush()
                 os.fsync(raw.fileno())
@@ -253,7 +327,19 @@ def create_backup(*, output_dir: Path) -> Backup:
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
+    _write_checksum(path, hashed.digest.hexdigest())
     return Backup(path=path, manifest=manifest)
+
+
+def checksum_path(archive: Path) -> Path:
+    return archive.with_name(archive.name + ".sha256")
+
+
+def _write_checksum(archive: Path, digest: str) -> None:
+    """Lets an off-site copy be checked (`sha256sum -c`) without the key that opens it."""
+    descriptor = os.open(checksum_path(archive), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(f"{digest}  {archive.name}\n")
 
 
 def _write_archive(tar: tarfile.TarFile, dump: Path, manifest: dict) -> None:
@@ -263,7 +349,7 @@ def _write_archive(tar: tarfile.TarFile, dump: Path, manifest: dict) -> None:
     with dump.open("rb") as file:
         database["sha256"] = _add_to_archive(tar, database["file"], file, database["size"])
     for label, alias in MEDIA_STORAGES.items():
-        storage = storages[alias]
+        storage = raw_storage(storages[alias])  # private files go in still encrypted
         for name in stored_files(storage):
             try:
                 file = storage.open(name, "rb")
@@ -342,8 +428,8 @@ def unpack(archive: Path, target: Path) -> dict[str, tuple[str, int]]:
 
 def check_manifest(manifest: dict, unpacked: dict[str, tuple[str, int]]) -> None:
     """Refuse an archive from another database, or whose contents differ from its manifest."""
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
-        raise BackupError("The manifest is not one of backup format 1.")
+    if not isinstance(manifest, dict) or manifest.get("format") not in READABLE_FORMATS:
+        raise BackupError("The manifest is not one of backup formats 1 or 2.")
     try:
         _compare(manifest, unpacked)
     except (KeyError, TypeError, AttributeError) as error:
@@ -398,6 +484,8 @@ def restore_media(folder: Path, manifest: dict, restored: Restored) -> None:
     archived: dict[str, set[str]] = {label: set() for label in MEDIA_STORAGES}
     for entry in manifest["files"]:
         storage = storages[MEDIA_STORAGES[entry["storage"]]]
+        if manifest["format"] >= 2:  # archived as stored; format 1 held them plain
+            storage = raw_storage(storage)
         name = entry["name"]
         if storage.exists(name):
             storage.delete(name)
@@ -416,7 +504,60 @@ def restore_media(folder: Path, manifest: dict, restored: Restored) -> None:
     restored.extra_private = [n for n in stored_files(private) if n not in archived["private"]]
 
 
-def restore_backup(*, archive: Path, overwrite: bool = False) -> Restored:
+def read_identities(text: str) -> list:
+    """The age private keys in an identity file (as age-keygen writes it) or typed at a prompt."""
+    lines = [line.strip() for line in text.splitlines()]
+    keys = [line for line in lines if line and not line.startswith("#")]
+    if not keys:
+        raise BackupError("No backup private key given (a line AGE-SECRET-KEY-1...).")
+    try:
+        return [pyrage.x25519.Identity.from_str(key) for key in keys]
+    except pyrage.IdentityError:
+        raise BackupError(
+            "That is not an age private key (AGE-SECRET-KEY-1...): check the key file."
+        ) from None
+
+
+def is_encrypted(archive: Path) -> bool:
+    with archive.open("rb") as file:
+        return file.read(len(AGE_MAGIC)) == AGE_MAGIC
+
+
+def _check_checksum(archive: Path) -> None:
+    """A .sha256 file beside the archive must match: the copy is the one that was written."""
+    sidecar = checksum_path(archive)
+    if not sidecar.exists():
+        return
+    expected = sidecar.read_text(encoding="utf-8").split()[:1]
+    if expected != [_sha256_of(archive)]:
+        raise BackupError(f"Refused: {archive.name} does not match {sidecar.name}.")
+
+
+def _decrypt_archive(archive: Path, identities: list | None, folder: Path) -> Path:
+    """The plain tar.gz of an archive, decrypted into the scratch folder in full before
+    anything is changed: age refuses a wrong key and any altered or cut-off byte."""
+    if not is_encrypted(archive):
+        return archive
+    if not identities:
+        raise BackupError(
+            f"{archive.name} is encrypted: give the backup private key (--identity FILE, or "
+            "type it when asked)."
+        )
+    plain = folder / "archive.tar.gz"
+    try:
+        with archive.open("rb") as source, plain.open("xb") as target:
+            pyrage.decrypt_io(source, target, identities)
+    except (pyrage.DecryptError, OSError) as error:  # OSError: a damaged stream
+        raise BackupError(
+            f"The key does not open {archive.name}: it was encrypted to another key, or the "
+            f"file is damaged ({error})."
+        ) from None
+    return plain
+
+
+def restore_backup(
+    *, archive: Path, identities: list | None = None, overwrite: bool = False
+) -> Restored:
     """Restore database and media from an archive, only after the whole archive checks out."""
     archive = Path(archive)
     if not archive.is_file():
@@ -427,9 +568,11 @@ def restore_backup(*, archive: Path, overwrite: bool = False) -> Restored:
             "The database already holds cases or reports: restoring would replace them. "
             "Restore into an empty database, or pass --yes to replace them."
         )
+    _check_checksum(archive)
     with tempfile.TemporaryDirectory(prefix="restore-") as scratch:
-        folder = Path(scratch)
-        unpacked = unpack(archive, folder)
+        plain = _decrypt_archive(archive, identities, Path(scratch))
+        folder = Path(scratch) / "unpacked"
+        unpacked = unpack(plain, folder)
         manifest = _read_manifest(folder)
         check_manifest(manifest, unpacked)
         restored = Restored(manifest=manifest)

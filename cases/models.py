@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from . import names
+from . import contacts, names
 from .dates import Precision, format_fuzzy_date
+from .fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from .storage import private_storage
 
 # Crockford's base32 without I, L, O, U: readable aloud and on a phone, no look-alikes.
@@ -290,6 +291,7 @@ PRIVATE_FIELDS = [
     "submitter_messenger",
     "narrative",
     "receipt_hash",
+    "lookup_hashes",
 ]
 
 
@@ -324,13 +326,17 @@ class Report(models.Model):
     relationship = models.CharField(
         _("relationship to the person"), max_length=12, choices=Relationship, blank=True
     )
-    submitter_name = models.CharField(_("submitter's name"), max_length=200, blank=True)
-    submitter_phone = models.CharField(_("submitter's phone"), max_length=64, blank=True)
-    submitter_email = models.EmailField(_("submitter's email"), blank=True)
-    submitter_messenger = models.CharField(
+    # Encrypted in the database (cases/fields.py): a copied database or backup names no family.
+    submitter_name = EncryptedCharField(_("submitter's name"), max_length=200, blank=True)
+    submitter_phone = EncryptedCharField(_("submitter's phone"), max_length=64, blank=True)
+    submitter_email = EncryptedEmailField(_("submitter's email"), blank=True)
+    submitter_messenger = EncryptedCharField(
         _("submitter's messenger handle"), max_length=200, blank=True
     )
-    narrative = models.TextField(_("what happened"), blank=True)
+    narrative = EncryptedTextField(_("what happened"), blank=True)
+    # Keyed hashes of the contact fields (cases/contacts.py), so staff can still find a report
+    # by a whole phone number, email, handle or name.
+    lookup_hashes = models.TextField(editable=False, blank=True, default="")
     language = models.CharField(_("language used"), max_length=8)
     consent = models.CharField(
         _("publication consent"), max_length=20, choices=Consent, default=Consent.INTERNAL
@@ -360,6 +366,19 @@ class Report(models.Model):
 
     def __str__(self):
         return _("report #%(pk)s") % {"pk": self.pk}
+
+    def save(self, *args, **kwargs):
+        self.refresh_lookup_hashes()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(contacts.FIELD_KINDS):
+            kwargs["update_fields"] = [*update_fields, "lookup_hashes"]
+        super().save(*args, **kwargs)
+
+    def refresh_lookup_hashes(self):
+        """The hashes follow the contact fields, so a search never finds a removed number."""
+        self.lookup_hashes = contacts.hashes_of(
+            {field: getattr(self, field) for field in contacts.FIELD_KINDS}
+        )
 
     RECEIPT_LENGTH = 16
 

@@ -12,10 +12,16 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 
+from advocacy.otp.models import AuthenticatorDevice
 from cases.caching import local_pages
+
+# What production settings need besides SECRET_KEY, for tests that import them in a fresh process.
+ENCRYPTION_KEYS_ENV = {
+    "FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1vZi10aGUtdGVzdHM=",
+    "LOOKUP_HASH_KEY": "production-like-lookup-key-of-the-tests",
+}
 
 
 @pytest.fixture
@@ -68,8 +74,11 @@ def isolated_media(settings, tmp_path):
             "OPTIONS": {"location": public, "base_url": settings.MEDIA_URL},
         },
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": private, "base_url": None},
+            "BACKEND": "cases.storage.EncryptedStorage",
+            "OPTIONS": {
+                "backend": "django.core.files.storage.FileSystemStorage",
+                "options": {"location": private, "base_url": None},
+            },
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
@@ -85,7 +94,7 @@ def isolated_open_data(settings, tmp_path):
 
 def authenticator(user):
     """The staff member's authenticator app, set up and confirmed (as /admin/2fa/setup/ does)."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"name": "phone"})
+    device, _ = AuthenticatorDevice.objects.get_or_create(user=user, defaults={"name": "phone"})
     return device
 
 

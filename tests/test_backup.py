@@ -12,6 +12,7 @@ import shutil
 import stat
 import tarfile
 
+import pyrage
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -29,6 +30,31 @@ from .factories import make_case, make_photo, make_report, make_source
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MODELS = [get_user_model(), Group, Case, Name, Report, Photo, Source, Citation, Event]
+
+
+@pytest.fixture(autouse=True)
+def backup_key(settings, tmp_path):
+    """The office's backup key pair: the public half configured, the private half in a file
+    that only restore reads."""
+    identity = pyrage.x25519.Identity.generate()
+    settings.BACKUP_RECIPIENTS = [str(identity.to_public())]
+    key_file = tmp_path / "backup-key.txt"
+    key_file.write_text(f"# backup key of the tests\n{identity}\n")
+    return identity, key_file
+
+
+def restore(archive, backup_key, **options):
+    call_command("restore", archive, identity=backup_key[1], stdout=io.StringIO(), **options)
+
+
+def decrypted(archive, backup_key, target):
+    target.write_bytes(pyrage.decrypt(archive.read_bytes(), [backup_key[0]]))
+    return target
+
+
+def encrypted(plain, backup_key, target):
+    target.write_bytes(pyrage.encrypt(plain.read_bytes(), [backup_key[0].to_public()]))
+    return target
 
 
 def build_site():
@@ -80,17 +106,19 @@ def empty_everything(isolated_media):
 
 def backup(tmp_path):
     call_command("backup", output=tmp_path / "backups", stdout=io.StringIO())
-    [archive] = (tmp_path / "backups").glob("backup-*.tar.gz")
+    [archive] = (tmp_path / "backups").glob("backup-*.tar.gz.age")
     return archive
 
 
-def test_backup_then_restore_into_an_empty_database_gives_everything_back(tmp_path, isolated_media):
+def test_backup_then_restore_into_an_empty_database_gives_everything_back(
+    tmp_path, isolated_media, backup_key
+):
     build_site()
     before = snapshot()
     archive = backup(tmp_path)
     empty_everything(isolated_media)
 
-    call_command("restore", archive, stdout=io.StringIO())
+    restore(archive, backup_key)
 
     assert snapshot() == before
     rows, files = before
@@ -99,22 +127,25 @@ def test_backup_then_restore_into_an_empty_database_gives_everything_back(tmp_pa
         for field in (photo.image, photo.thumbnail):
             restored = hashlib.sha256(field.storage.open(field.name).read()).hexdigest()
             assert restored == files["private"][field.name]
-    report = Report.objects.get(submitter_phone="+7 700 000 0001")
+    [report] = [r for r in Report.objects.all() if r.submitter_phone == "+7 700 000 0001"]
     [original] = [row for row in rows["Report"] if row["id"] == report.pk]
     assert report.receipt_hash == original["receipt_hash"] != ""
     assert report.submitter_email == "relative@example.org"
     assert report.narrative == "What happened, in the family's words"
 
 
-def test_archive_is_private_and_its_manifest_lists_every_file(tmp_path):
+def test_archive_is_encrypted_private_and_its_manifest_lists_every_file(tmp_path, backup_key):
     build_site()
     archive = backup(tmp_path)
-    assert re.fullmatch(r"backup-\d{8}-\d{6}\.tar\.gz", archive.name)
+    assert re.fullmatch(r"backup-\d{8}-\d{6}\.tar\.gz\.age", archive.name)
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
-    with tarfile.open(archive) as tar:
+    assert archive.read_bytes().startswith(b"age-encryption.org/v1\n-> X25519 ")
+    checksum = archive.with_name(archive.name + ".sha256").read_text()
+    assert checksum == f"{hashlib.sha256(archive.read_bytes()).hexdigest()}  {archive.name}\n"
+    with tarfile.open(decrypted(archive, backup_key, tmp_path / "plain.tar.gz")) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
         names = set(tar.getnames())
-    assert manifest["format"] == 1
+    assert manifest["format"] == 2
     assert manifest["database"]["vendor"] == connection.vendor
     assert manifest["migrations"]["cases"].startswith("0")
     assert {entry["storage"] for entry in manifest["files"]} == {"public", "private"}
@@ -124,12 +155,12 @@ def test_archive_is_private_and_its_manifest_lists_every_file(tmp_path):
         assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
 
 
-def test_backup_works_with_empty_media_roots(tmp_path, isolated_media):
+def test_backup_works_with_empty_media_roots(tmp_path, isolated_media, backup_key):
     make_case()
     for root in isolated_media:
         shutil.rmtree(root, ignore_errors=True)
     archive = backup(tmp_path)
-    call_command("restore", archive, yes=True, stdout=io.StringIO())
+    restore(archive, backup_key, yes=True)
     assert Case.objects.count() == 1
 
 
@@ -139,7 +170,9 @@ def test_backup_refuses_to_write_under_a_served_media_root(isolated_media):
         call_command("backup", output=public / "backups")
 
 
-def test_restore_refuses_a_database_with_cases_unless_told_yes(tmp_path, isolated_media):
+def test_restore_refuses_a_database_with_cases_unless_told_yes(
+    tmp_path, isolated_media, backup_key
+):
     build_site()
     before = snapshot()
     archive = backup(tmp_path)
@@ -148,17 +181,20 @@ def test_restore_refuses_a_database_with_cases_unless_told_yes(tmp_path, isolate
     stray.write_bytes(b"not a public photo of the backup")
 
     with pytest.raises(CommandError, match="already holds cases or reports"):
-        call_command("restore", archive)
+        restore(archive, backup_key)
     assert Case.objects.filter(display_name="Added after the backup").exists()
 
-    call_command("restore", archive, yes=True, stdout=io.StringIO())
+    restore(archive, backup_key, yes=True)
     assert snapshot() == before
     assert not stray.exists()
 
 
-def rewrite(archive, target, *, change=None, extra=()):
-    """A copy of the archive with one member's bytes changed, or with members added first."""
-    with tarfile.open(archive) as source, tarfile.open(target, "w:gz") as copy:
+def rewrite(archive, backup_key, target, *, change=None, extra=()):
+    """A copy of the archive, encrypted to the same key, with one member's bytes changed or
+    with members added first: what someone holding the public key could make."""
+    plain = decrypted(archive, backup_key, target.with_suffix(".plain"))
+    changed = target.with_suffix(".changed")
+    with tarfile.open(plain) as source, tarfile.open(changed, "w:gz") as copy:
         for info, data in extra:
             copy.addfile(info, io.BytesIO(data) if data is not None else None)
         for member in source.getmembers():
@@ -167,10 +203,10 @@ def rewrite(archive, target, *, change=None, extra=()):
                 data = change(member.name, data)
             member.size = len(data)
             copy.addfile(member, io.BytesIO(data))
-    return target
+    return encrypted(changed, backup_key, target)
 
 
-def test_restore_refuses_tampered_media_and_changes_nothing(tmp_path, isolated_media):
+def test_restore_refuses_tampered_media_and_changes_nothing(tmp_path, isolated_media, backup_key):
     build_site()
     archive = backup(tmp_path)
     empty_everything(isolated_media)
@@ -178,14 +214,14 @@ def test_restore_refuses_tampered_media_and_changes_nothing(tmp_path, isolated_m
     def tamper(name, data):
         return data + b"tampered" if name.startswith("media/private/") else data
 
-    tampered = rewrite(archive, tmp_path / "tampered.tar.gz", change=tamper)
+    tampered = rewrite(archive, backup_key, tmp_path / "tampered.age", change=tamper)
     with pytest.raises(CommandError, match="sha256 mismatch: media/private/photos/"):
-        call_command("restore", tampered)
+        restore(tampered, backup_key)
     assert not Case.objects.exists()
     assert not any(root.exists() and any(root.rglob("*")) for root in isolated_media)
 
 
-def test_restore_refuses_a_dump_of_another_database(tmp_path, isolated_media):
+def test_restore_refuses_a_dump_of_another_database(tmp_path, isolated_media, backup_key):
     make_case()
     archive = backup(tmp_path)
     empty_everything(isolated_media)
@@ -198,9 +234,9 @@ def test_restore_refuses_a_dump_of_another_database(tmp_path, isolated_media):
         manifest["database"]["vendor"] = other
         return json.dumps(manifest).encode()
 
-    relabelled = rewrite(archive, tmp_path / "other.tar.gz", change=relabel)
+    relabelled = rewrite(archive, backup_key, tmp_path / "other.age", change=relabel)
     with pytest.raises(CommandError, match="restores into"):
-        call_command("restore", relabelled)
+        restore(relabelled, backup_key)
     assert not Case.objects.exists()
 
 
@@ -223,12 +259,14 @@ def member(name, kind=tarfile.REGTYPE, target=""):
     ],
     ids=["dot-dot", "absolute", "dot-dot-inside", "symlink", "hardlink", "device", "elsewhere"],
 )
-def test_restore_refuses_members_that_point_outside_or_are_not_files(bad, tmp_path, isolated_media):
+def test_restore_refuses_members_that_point_outside_or_are_not_files(
+    bad, tmp_path, isolated_media, backup_key
+):
     make_case()
     archive = backup(tmp_path)
     empty_everything(isolated_media)
-    hostile = rewrite(archive, tmp_path / "hostile.tar.gz", extra=[bad])
+    hostile = rewrite(archive, backup_key, tmp_path / "hostile.age", extra=[bad])
     with pytest.raises(CommandError, match="Refused"):
-        call_command("restore", hostile)
+        restore(hostile, backup_key)
     assert not Case.objects.exists()
     assert not (tmp_path / "escaped.txt").exists()

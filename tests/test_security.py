@@ -12,6 +12,7 @@ from django.test import override_settings
 from cases import ratelimit
 from cases.admin import private_file_response
 
+from .conftest import ENCRYPTION_KEYS_ENV
 from .factories import make_case, make_photo, make_published_case
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "production-like-secret-9f8Qz!Lm2@Rt5#Vw8$Yb1%Nc4^Hd7&Kg0*Jp3",
     "ALLOWED_HOSTS": "cases.example.org",
     "DATABASE_URL": "postgres://cases@db.example.org/cases",
-}
+    "BACKUP_RECIPIENTS": "age19p5ttlrcj3wann8wj4vd5datt2pzfgaml326z9zh8da340s0ua3slhrrd2",
+} | ENCRYPTION_KEYS_ENV
 
 
 def run_python(code, **env):
@@ -86,24 +88,30 @@ def test_an_unapproved_photo_of_a_published_case_has_no_public_file(client, isol
     assert client.get(f"/media/{photo.image.name}").status_code == 404
 
 
-def test_private_photos_go_through_nginx_when_it_is_configured(settings):
-    settings.PRIVATE_MEDIA_ACCEL_PREFIX = "/_private/"
+def test_private_photos_are_streamed_decrypted_and_never_cached(isolated_media):
     photo = make_photo(make_case())
+    jpeg = photo.image.read()
     response = private_file_response(photo.image)
-    assert response["X-Accel-Redirect"] == f"/_private/{photo.image.name}"
-    assert response.content == b""
+    assert jpeg.startswith(b"\xff\xd8")
+    assert b"".join(response.streaming_content) == jpeg
+    assert response["Content-Type"] == "image/jpeg"
     assert "no-store" in response["Cache-Control"]
 
 
-def test_s3_settings_give_a_public_bucket_and_a_signed_private_one():
+def test_s3_settings_give_a_public_bucket_and_an_encrypted_private_one():
     code = (
         "import advocacy.settings as s;"
-        "print(s.STORAGES['default']['OPTIONS']['querystring_auth'],"
-        "s.STORAGES['private']['OPTIONS']['querystring_auth'],"
-        "s.STORAGES['private']['OPTIONS']['querystring_expire'])"
+        "private = s.STORAGES['private'];"
+        "print(s.STORAGES['default']['OPTIONS']['querystring_auth'], private['BACKEND'],"
+        "private['OPTIONS']['backend'], private['OPTIONS']['options']['bucket_name'])"
     )
     result = run_python(code, S3_PUBLIC_BUCKET="cases-public", S3_PRIVATE_BUCKET="cases-private")
-    assert result.stdout.split() == ["False", "True", "60"], result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "cases.storage.EncryptedStorage",
+        "storages.backends.s3.S3Storage",
+        "cases-private",
+    ], result.stderr
 
 
 def test_one_bucket_without_the_other_is_refused():

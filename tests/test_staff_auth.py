@@ -15,10 +15,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .conftest import authenticator, current_code, log_in_to_admin
+from advocacy.otp.models import AuthenticatorDevice, BackupCodeDevice
+
+from .conftest import ENCRYPTION_KEYS_ENV, authenticator, current_code, log_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -48,13 +48,13 @@ def admin_opens(client):
 
 
 def backup_codes(user):
-    return [t.token for t in StaticDevice.objects.get(user=user).token_set.all()]
+    return [t.code for t in BackupCodeDevice.objects.get(user=user).codes.all()]
 
 
 def give_backup_codes(user, *codes):
-    device = StaticDevice.objects.create(user=user, name="backup", confirmed=True)
+    device = BackupCodeDevice.objects.create(user=user, name="backup", confirmed=True)
     for code in codes:
-        device.token_set.create(token=code)
+        device.codes.create(code=code)
 
 
 # Passwords ------------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def run_settings(**env):
 
 
 def test_two_factor_is_required_by_default_unless_debug():
-    assert run_settings(SECRET_KEY="x") == "True"
+    assert run_settings(SECRET_KEY="x", **ENCRYPTION_KEYS_ENV) == "True"
     assert run_settings(DEBUG="true") == "False"
     assert run_settings(DEBUG="true", ADMIN_REQUIRE_2FA="true") == "True"
 
@@ -300,7 +300,7 @@ def test_a_new_staff_member_sets_up_two_factor_login_at_first_login(client):
     assert not admin_opens(client)
 
     page = set_up_page(client).text
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=False)
     secret = re.search(r'<code class="two-factor-secret">([A-Z2-7 ]+)</code>', page).group(1)
     assert secret.replace(" ", "") in device.config_url
     assert 'src="data:image/svg+xml' in page
@@ -326,11 +326,11 @@ def test_a_wrong_first_code_does_not_set_up_the_device(client):
     user = staff()
     client.force_login(user)
     set_up_page(client)
-    device = TOTPDevice.objects.get(user=user)
+    device = AuthenticatorDevice.objects.get(user=user)
     response = client.post("/admin/2fa/setup/", {"otp_token": wrong_code(device)})
     assert "That code is not right." in response.text
     device.refresh_from_db()
-    assert not device.confirmed and not StaticDevice.objects.exists()
+    assert not device.confirmed and not BackupCodeDevice.objects.exists()
     assert not admin_opens(client)
 
 
@@ -338,7 +338,7 @@ def test_after_a_wrong_first_code_set_up_waits_a_moment(client):
     user = staff()
     client.force_login(user)
     set_up_page(client)
-    device = TOTPDevice.objects.get(user=user)
+    device = AuthenticatorDevice.objects.get(user=user)
     with time_machine.travel(time.time(), tick=False) as clock:
         client.post("/admin/2fa/setup/", {"otp_token": wrong_code(device)})
         too_soon = client.post("/admin/2fa/setup/", {"otp_token": current_code(device)})
@@ -357,7 +357,7 @@ def test_a_secret_shown_in_another_session_is_never_reused(client):
     second = set_up_page(other).text
     pattern = r'<code class="two-factor-secret">([A-Z2-7 ]+)</code>'
     assert re.search(pattern, first).group(1) != re.search(pattern, second).group(1)
-    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=user).count() == 1
 
 
 def test_someone_with_only_the_password_cannot_replace_an_existing_authenticator(client):
@@ -367,7 +367,7 @@ def test_someone_with_only_the_password_cannot_replace_an_existing_authenticator
     response = client.get("/admin/2fa/setup/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     client.post("/admin/2fa/setup/", {"otp_token": "123456"})
-    assert list(TOTPDevice.objects.filter(user=user)) == [device]
+    assert list(AuthenticatorDevice.objects.filter(user=user)) == [device]
 
 
 def test_a_verified_staff_member_replaces_a_lost_phone_with_a_backup_code(client):
@@ -376,18 +376,18 @@ def test_a_verified_staff_member_replaces_a_lost_phone_with_a_backup_code(client
     give_backup_codes(user, "abcd2345")
     assert log_in(client, "moderator", PASSWORD, "abcd2345").status_code == 302
     set_up_page(client)
-    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    new = AuthenticatorDevice.objects.get(user=user, confirmed=False)
     done = client.post("/admin/2fa/setup/", {"otp_token": current_code(new)})
     assert done.status_code == 200
-    assert list(TOTPDevice.objects.filter(user=user)) == [new]
-    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+    assert list(AuthenticatorDevice.objects.filter(user=user)) == [new]
+    assert not AuthenticatorDevice.objects.filter(pk=old.pk).exists()
     assert len(backup_codes(user)) == 10
 
 
 def test_people_who_are_not_staff_cannot_enrol(client):
     client.force_login(User.objects.create_user("visitor", password=PASSWORD))
     assert client.get("/admin/2fa/setup/").status_code == 302
-    assert not TOTPDevice.objects.exists()
+    assert not AuthenticatorDevice.objects.exists()
 
 
 def test_a_staff_member_half_way_through_set_up_can_log_out(client):

@@ -1,4 +1,4 @@
-"""Write one backup archive: database dump, public and private media, manifest of hashes."""
+"""Write one encrypted backup archive: database dump, public and private media, manifest."""
 
 from pathlib import Path
 
@@ -9,18 +9,31 @@ from cases.backups import BackupError, create_backup, default_backup_dir
 
 class Command(BaseCommand):
     help = (
-        "Write backup-<UTC time>.tar.gz (mode 0600) holding a native database dump, both media "
-        "roots and a manifest with the sha256 of every file. Default folder: BACKUP_DIR."
+        "Write backup-<UTC time>.tar.gz.age (mode 0600), encrypted to BACKUP_RECIPIENTS, holding "
+        "a native database dump, both media roots and a manifest with the sha256 of every file, "
+        "and the archive's own sha256 beside it. Default folder: BACKUP_DIR."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--output", type=Path, help="folder for the archive (default: the BACKUP_DIR setting)"
         )
+        parser.add_argument(
+            "--plaintext",
+            action="store_true",
+            help="write it unencrypted (development only: refused with DEBUG off)",
+        )
 
-    def handle(self, *args, output=None, **options):
+    def handle(self, *args, output=None, plaintext=False, **options):
+        if plaintext:
+            self.stderr.write(
+                self.style.WARNING(
+                    "Writing an UNENCRYPTED backup: anyone who gets the file reads everything "
+                    "that the field keys do not protect."
+                )
+            )
         try:
-            backup = create_backup(output_dir=output or default_backup_dir())
+            backup = create_backup(output_dir=output or default_backup_dir(), plaintext=plaintext)
         except BackupError as error:
             raise CommandError(str(error)) from None
         files = backup.manifest["files"]

@@ -1,10 +1,12 @@
 """Restore a backup archive into this site's database and media roots, after checking it all."""
 
+import getpass
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.backups import BackupError, restore_backup
+from cases.backups import BackupError, is_encrypted, read_identities, restore_backup
 
 
 class Command(BaseCommand):
@@ -16,14 +18,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("archive", type=Path)
         parser.add_argument(
+            "--identity",
+            type=Path,
+            help="file holding the backup private key (AGE-SECRET-KEY-1...); without it, "
+            "the key is asked for",
+        )
+        parser.add_argument(
             "--yes",
             action="store_true",
             help="replace a database that already holds cases or reports",
         )
 
-    def handle(self, *args, archive, yes=False, **options):
+    def handle(self, *args, archive, identity=None, yes=False, **options):
         try:
-            restored = restore_backup(archive=archive, overwrite=yes)
+            identities = self.identities(archive, identity)
+            restored = restore_backup(archive=archive, identities=identities, overwrite=yes)
         except BackupError as error:
             raise CommandError(str(error)) from None
         manifest = restored.manifest
@@ -42,3 +51,18 @@ class Command(BaseCommand):
             )
         for warning in restored.warnings:
             self.stderr.write(self.style.WARNING(warning))
+
+    def identities(self, archive: Path, identity: Path | None):
+        """The private key, read only now: it never lives on the server between restores."""
+        if identity is not None:
+            try:
+                return read_identities(identity.read_text(encoding="utf-8"))
+            except OSError as error:
+                raise BackupError(f"Cannot read the key file {identity}: {error}") from None
+        if not archive.is_file() or not is_encrypted(archive):
+            return None
+        if not sys.stdin.isatty():
+            raise BackupError(
+                f"{archive.name} is encrypted: give the backup private key with --identity FILE."
+            )
+        return read_identities(getpass.getpass("Backup private key (AGE-SECRET-KEY-1...): "))

@@ -91,7 +91,7 @@ def purge(*, now: datetime | None = None, dry_run: bool = False) -> PurgeSummary
         login_count = sum(records.count() for records in logins)
         if not dry_run:
             delete_reports(report_ids=spam, photos=photos, files=files)
-            contacts.update(**dict.fromkeys(CONTACT_FIELDS, ""))
+            contacts.update(**dict.fromkeys(CONTACT_FIELDS, ""), lookup_hashes="")
             for records in logins:
                 records.delete()
     return PurgeSummary(

@@ -27,6 +27,8 @@ import pytest
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from PIL import Image
 
+from .conftest import ENCRYPTION_KEYS_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -95,6 +97,7 @@ class Site:
             "LANG": "C.UTF-8",
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            **ENCRYPTION_KEYS_ENV,
             "ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": cluster.url("advocacy"),
             "DB_CONN_MAX_AGE": "60",
@@ -219,11 +222,15 @@ class Relative:
 
 
 def stored(cluster: Cluster) -> tuple[set[str], set[str]]:
-    """The narratives of stored reports, and the file names their photos' rows point to."""
+    """The narratives of stored reports (decrypted), and the file names their photos' rows
+    point to."""
     import psycopg
+    from cryptography.fernet import Fernet
 
+    key = Fernet(ENCRYPTION_KEYS_ENV["FIELD_ENCRYPTION_KEYS"])
     with psycopg.connect(cluster.url("advocacy")) as connection:
-        narratives = {row[0] for row in connection.execute("SELECT narrative FROM cases_report")}
+        rows = connection.execute("SELECT narrative FROM cases_report")
+        narratives = {key.decrypt(row[0].encode()).decode() for row in rows}
         files = set()
         for image, thumbnail in connection.execute("SELECT image, thumbnail FROM cases_photo"):
             files |= {image, thumbnail}

@@ -50,10 +50,14 @@ urlpatterns += i18n_patterns(
 
 if settings.SERVE_MEDIA:
     # Development and tests only; in production the web server serves the public media root.
+    from django.http import Http404
     from django.urls import re_path
     from django.views.static import serve
 
     def serve_public_media(request, path):
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
+        try:
+            return serve(request, path, document_root=settings.MEDIA_ROOT)
+        except (OSError, ValueError):  # a name no file system holds (too long, a NUL)
+            raise Http404 from None
 
     urlpatterns.append(re_path(r"^media/(?P<path>.+)$", serve_public_media))

@@ -12,11 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import search
-from cases.models import Case, Report, Situation
+from cases.models import Case, Name, Report, Situation
 from cases.public_input import MAX_TEXT_LENGTH
 
 from .conftest import log_in_to_admin
-from .factories import make_published_case, make_source
+from .factories import make_case, make_published_case, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -179,8 +179,13 @@ def test_search_text_with_tabs_and_newlines_is_searched_as_words(client, case):
 
 def test_sixty_two_short_words_search_without_overflowing_sqlites_parser(case):
     # The admin and the duplicate finder search too: the bound is in names.query_words.
-    found = list(search.search_cases(Case.objects.all(), "ad " * 62, public_only=False))
-    assert found == [case]
+    assert list(search.search_cases(Case.objects.published(), "ad " * 62)) == [case]
+
+
+def test_duplicates_of_a_name_of_many_words_are_found_without_overflowing_the_parser(case):
+    other = make_case(display_name="Another")
+    Name.objects.create(case=other, text="ad " * 62)
+    assert [found for found, _score, _reasons in search.likely_duplicates(other)] == [case]
 
 
 def test_the_admin_search_of_many_words_answers(client, case, admin_user):

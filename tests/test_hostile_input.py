@@ -237,3 +237,26 @@ def test_head_of_the_report_form_stores_nothing(client):
     assert client.head("/en/report/").status_code == 200
     assert client.head("/en/report/status/").status_code == 200
     assert not Report.objects.exists()
+
+
+@pytest.mark.page_budget
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_searches_from_one_client_get_exactly_its_budget(settings):
+    """Counted with add then incr, never read then written: no burst gets past the limit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+    from django.test import Client
+
+    settings.UNCACHED_PAGES_BUDGET = {"limit": 10, "window": 60}
+
+    def search(number):
+        try:
+            return Client().get(f"/en/cases/?q=nobody{number}").status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(search, range(30)))
+    assert statuses.count(200) == 10
+    assert statuses.count(429) == 20

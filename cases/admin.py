@@ -539,14 +539,18 @@ class PhotoAdmin(SimpleHistoryAdmin):
         return False  # photos arrive only through the sanitizing pipeline
 
     def save_model(self, request, obj, form, change):
+        """Moving a photo to another case or changing its approval goes through the service."""
+        previous_case_id = Photo.objects.filter(pk=obj.pk).values_list("case_id", flat=True).first()
         super().save_model(request, obj, form, change)
-        services.after_case_edit(case=obj.case)
+        services.edit_photo(photo=obj, by=request.user, previous_case_id=previous_case_id)
 
     def _set_approved(self, request, queryset, approved):
-        for photo in queryset.select_related("case"):
-            photo.approved = approved
-            photo.save(update_fields=["approved"])
-            services.after_case_edit(case=photo.case)
+        count = services.set_photo_approval(photos=queryset, approved=approved, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d photo changed.", "%(count)d photos changed.", count)
+            % {"count": count},
+        )
 
     @admin.action(description=_("Approve the selected photos"))
     def approve(self, request, queryset):

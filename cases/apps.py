@@ -11,8 +11,7 @@ class CasesConfig(AppConfig):
             checks,  # noqa: F401 (registers the deploy checks)
             tasks,  # noqa: F401 (connects the open data rebuild to public changes)
         )
-        from .caching import connect_invalidation_signals
+        from .publicity import connect_signals
 
-        # Everything a public page shows: any write to these empties the page cache.
-        shown = ("Case", "Name", "Photo", "Citation", "Source", "Event")
-        connect_invalidation_signals([self.get_model(name) for name in shown])
+        # Writes that change what the public sees empty the page cache; others leave no trace.
+        connect_signals()

@@ -1,8 +1,9 @@
 """Whole-page cache of public pages for anonymous visitors, emptied whenever public data changes.
 
 Every cached page is stored with the "public generation" number current when it was rendered.
-Any save or delete of a model that public pages show bumps the number, so the next request finds
-its entry out of date, renders the current state and replaces it. A hit costs no query and at
+Any change of what the public sees bumps the number (cases/publicity.py: writes that change no
+public byte leave it alone), so the next request finds its entry out of date, renders the current
+state and replaces it. A hit costs no query and at
 most two small reads of the cache; it answers a matching If-None-Match with 304.
 
 With a shared cache (Redis), each process also keeps the pages it served last in its own memory
@@ -25,7 +26,6 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
@@ -122,8 +122,8 @@ def current_generation() -> int:
 public_data_changed = Signal()
 
 
-def bump_generation(**kwargs) -> None:
-    """Signal receiver: forget every cached public page, now and again when the write commits.
+def bump_generation() -> None:
+    """Forget every cached public page, now and again when the write commits.
 
     The bump at commit closes a race: a request that read the old rows while the transaction
     was open could otherwise cache them under the new number.
@@ -144,14 +144,6 @@ def _bump() -> int:
 
 def _bump_committed() -> None:
     public_data_changed.send(sender=None, generation=_bump())
-
-
-def connect_invalidation_signals(models) -> None:
-    """Called from CasesConfig.ready(): signals here only ever empty the cache (CONVENTIONS.md)."""
-    for model in models:
-        uid = f"public-pages-{model._meta.label_lower}"
-        post_save.connect(bump_generation, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(bump_generation, sender=model, dispatch_uid=f"{uid}-delete")
 
 
 def page_timeout() -> int:

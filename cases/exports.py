@@ -162,7 +162,7 @@ def case_record(case: Case, names, citations, absolute_url) -> dict:
         "verification": case.verification,
         "public_summary": case.public_summary,
         "published_at": case.published_at,
-        "updated_at": case.updated_at,
+        "updated_at": case.public_updated_at,
         "citations": [citation_record(citation) for citation in citations],
     }
 

@@ -36,7 +36,7 @@ class NewCasesFeed(Feed):
         return case.published_at
 
     def item_updateddate(self, case):
-        return case.updated_at
+        return case.public_updated_at
 
     def item_categories(self, case):
         return [case.get_situation_display()]

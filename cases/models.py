@@ -184,7 +184,12 @@ class Case(models.Model):
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Public timestamps are cut to the minute, and this one moves only when something the public
+    # sees of the case changes (cases/publicity.py): a poller must not learn of private edits.
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    public_updated_at = models.DateTimeField(
+        _("publicly updated"), null=True, blank=True, editable=False
+    )
 
     objects = CaseQuerySet.as_manager()
     history = HistoricalRecords()
@@ -209,6 +214,20 @@ class Case(models.Model):
 
     def __str__(self):
         return self.display_name or self.reference or _("case #%(pk)s") % {"pk": self.pk}
+
+    def save(self, *args, **kwargs):
+        """Never write public_updated_at back: only cases/publicity.py sets it, by update().
+
+        An instance loaded before a public change of its names or citations holds an older time;
+        saving it whole would move the public "updated" time back.
+        """
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "public_updated_at"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("cases:case_detail", kwargs={"reference": self.reference})
@@ -414,6 +433,21 @@ class Report(models.Model):
         return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
+class PhotoQuerySet(models.QuerySet):
+    def public(self):
+        """The one rule for which photos the public may see (DESIGN.md, privacy model 3).
+
+        Approved by a moderator, of a published case whose family allowed its photos to be
+        published. services.reconcile_public_photos makes public storage hold exactly these.
+        """
+        return self.filter(
+            approved=True,
+            case__status=Case.Status.PUBLISHED,
+            case__reference__isnull=False,
+            case__photo_consent=True,
+        )
+
+
 def private_photo_path(instance, filename):
     return f"photos/{timezone.now():%Y/%m}/{filename}"
 
@@ -458,6 +492,8 @@ class Photo(models.Model):
         help_text=_("Random file name of the public copy while the case is published."),
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -469,7 +505,7 @@ class Photo(models.Model):
         return self.alt_text or _("photo #%(pk)s") % {"pk": self.pk}
 
     def save(self, *args, **kwargs):
-        """Never write public_name back, except where it is named: sync_public_photos.
+        """Never write public_name back, except where it is named: reconcile_public_photos.
 
         A photo loaded before its case was published or unpublished holds an out-of-date name;
         saving it whole would blank a live public copy's name (orphaning the file) or restore

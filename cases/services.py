@@ -22,6 +22,7 @@ from .models import (
     Situation,
     random_code,
 )
+from .publicity import public_data_changed, public_timestamp
 
 REFERENCE_LENGTH = 8
 
@@ -84,11 +85,11 @@ def publish_case(*, case: Case, by) -> Case:
         if not case.reference:
             case.reference = _new_reference()
         if not case.published_at:
-            case.published_at = timezone.now()
+            case.published_at = public_timestamp()
         case.status = Case.Status.PUBLISHED
         case.hidden_reason = ""
         case.save()
-        sync_public_photos(case=case, written=written)
+        reconcile_public_photos(case_ids=[case.pk], written=written)
     return case
 
 
@@ -106,29 +107,29 @@ def unpublish_case(
         case.status = status
         case.hidden_reason = reason if status == Case.Status.HIDDEN else ""
         case.save()
-        sync_public_photos(case=case, written=[])
+        reconcile_public_photos(case_ids=[case.pk], written=[])
     return case
 
 
-def photo_is_public(photo: Photo, case: Case) -> bool:
-    return case.is_published and case.photo_consent and photo.approved
+def reconcile_public_photos(*, case_ids, written: list) -> None:
+    """Make public storage hold exactly the photos of these cases that may be public.
 
+    Every service that changes a case's status or consent, a photo's approval, or which case a
+    photo belongs to calls this for every case it touched (for a move: both). Which photos may
+    be public is `Photo.objects.public()`, and only that.
 
-def sync_public_photos(*, case: Case, written: list) -> None:
-    """Make public storage hold exactly the photos of this case that may be public.
-
-    Copies are recorded in `written` so a failed transaction removes them;
-    removals wait for the commit, so a rollback never leaves a public row
-    pointing at a missing file.
+    Copies are recorded in `written` so a failed transaction removes them; removals wait for
+    the commit, so a rollback never leaves a public row pointing at a missing file.
     """
     public = storages["default"]
-    for photo in case.photos.all():
-        wanted = photo_is_public(photo, case)
-        if wanted and not photo.public_name:
+    photos = Photo.objects.filter(case_id__in=[pk for pk in case_ids if pk is not None])
+    wanted = set(photos.public().values_list("pk", flat=True))
+    for photo in photos.select_for_update():
+        if photo.pk in wanted and not photo.public_name:
             photo.public_name = _copy_to_public(photo, public)
             written.append((public, photo.public_name))
             photo.save(update_fields=["public_name"])
-        elif not wanted and photo.public_name:
+        elif photo.pk not in wanted and photo.public_name:
             name, photo.public_name = photo.public_name, ""
             photo.save(update_fields=["public_name"])
             transaction.on_commit(lambda name=name: public.delete(name))
@@ -223,14 +224,12 @@ def after_case_edit(*, case: Case) -> str | None:
     Returns a message for staff when the edit took the case off the public site.
     """
     case.refresh_from_db()
-    if not case.is_published:
-        return None
-    if not case.consent_allows_publication:
+    if case.is_published and not case.consent_allows_publication:
         # Anyone who may edit may lower consent, and the family's word wins over roles.
         unpublish_case(case=case, by=None)
         return _("Consent no longer allows publication: the case was unpublished at once.")
     with removing_files_on_failure() as written, transaction.atomic():
-        sync_public_photos(case=case, written=written)
+        reconcile_public_photos(case_ids=[case.pk], written=written)
     return None
 
 
@@ -244,15 +243,26 @@ def mark_report(*, report: Report, state: str, by) -> Report:
 def attach_report(*, report: Report, case: Case, by) -> Report:
     """Move a report to an existing case; its photos follow it."""
     require_permission(by, "cases.change_report")
-    with transaction.atomic():
-        old_case = report.case
+    with removing_files_on_failure() as written, transaction.atomic():
+        old_case_id = report.case_id
         report.case = case
         report.save(update_fields=["case", "updated_at"])
-        report.photos.update(case=case)
+        _move_photos(report.photos.all(), to=case)
         restrict_consent(case=case, consent=report.consent, photo_consent=report.photo_consent)
-        if old_case is not None and old_case.pk != case.pk:
-            after_case_edit(case=old_case)
+        reconcile_public_photos(case_ids=[old_case_id, case.pk], written=written)
     return report
+
+
+def _move_photos(photos, *, to: Case) -> int:
+    """Move photos to another case in one UPDATE; the caller reconciles both cases' photos.
+
+    A public photo that moves changes what both cases' pages show.
+    """
+    moved_public = photos.exclude(public_name="").exists()
+    count = photos.update(case=to)
+    if moved_public:
+        public_data_changed(case_ids=[to.pk])
+    return count
 
 
 def restrict_consent(*, case: Case, consent: str, photo_consent: bool) -> None:
@@ -271,7 +281,7 @@ def merge_cases(*, kept: Case, duplicate: Case, by) -> CaseMerge:
     require_permission(by, "cases.merge_case")
     if kept.pk == duplicate.pk:
         raise ValidationError(_("A case cannot be merged into itself."))
-    with transaction.atomic():
+    with removing_files_on_failure() as written, transaction.atomic():
         kept = Case.objects.select_for_update().get(pk=kept.pk)
         duplicate = Case.objects.select_for_update().get(pk=duplicate.pk)
         if duplicate.is_published:
@@ -279,10 +289,13 @@ def merge_cases(*, kept: Case, duplicate: Case, by) -> CaseMerge:
         moved = {
             "reports": duplicate.reports.update(case=kept),
             "names": duplicate.names.update(case=kept),
-            "photos": duplicate.photos.update(case=kept),
+            "photos": _move_photos(duplicate.photos.all(), to=kept),
             "citations": duplicate.citations.update(case=kept),
             "events": duplicate.events.update(case=kept),
         }
+        if kept.is_published and any(moved[key] for key in ("names", "citations", "events")):
+            # Moved by UPDATE, which no signal sees: the kept case's page shows them now.
+            public_data_changed(case_ids=[kept.pk])
         record = CaseMerge.objects.create(
             kept=kept,
             merged_case_id=duplicate.pk,
@@ -294,4 +307,26 @@ def merge_cases(*, kept: Case, duplicate: Case, by) -> CaseMerge:
         restrict_consent(
             case=kept, consent=duplicate.consent, photo_consent=duplicate.photo_consent
         )
+        reconcile_public_photos(case_ids=[kept.pk], written=written)
     return record
+
+
+def set_photo_approval(*, photos, approved: bool, by) -> int:
+    """A moderator approves photos, or withdraws approval; public copies follow at once."""
+    require_permission(by, "cases.change_photo")
+    with removing_files_on_failure() as written, transaction.atomic():
+        photos = list(Photo.objects.filter(pk__in=[photo.pk for photo in photos]))
+        for photo in photos:
+            if photo.approved != approved:
+                photo.approved = approved
+                photo.save(update_fields=["approved"])  # through save(), so history records it
+        reconcile_public_photos(case_ids={photo.case_id for photo in photos}, written=written)
+    return len(photos)
+
+
+def edit_photo(*, photo: Photo, by, previous_case_id=None) -> Photo:
+    """After staff edited a photo (its case, approval, kind or description) in the admin."""
+    require_permission(by, "cases.change_photo")
+    with removing_files_on_failure() as written, transaction.atomic():
+        reconcile_public_photos(case_ids=[previous_case_id, photo.case_id], written=written)
+    return photo

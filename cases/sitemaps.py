@@ -67,14 +67,14 @@ class PageSitemap(PublicSitemap):
 
 class CaseSitemap(QuerySetSitemap):
     def items(self):
-        return Case.objects.published().only("reference", "updated_at").order_by("pk")
+        return Case.objects.published().only("reference", "public_updated_at").order_by("pk")
 
     def lastmod(self, case):
-        return case.updated_at
+        return case.public_updated_at
 
     def get_latest_lastmod(self):
         """One aggregate rather than reading every case (Django's default)."""
-        return Case.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return Case.objects.published().aggregate(latest=Max("public_updated_at"))["latest"]
 
 
 class SourceSitemap(QuerySetSitemap):

@@ -39,8 +39,8 @@ CASES_PER_SOURCE_SHOWN = 5
 
 
 def public_photos():
-    """Photos with a public copy; `approved` again, in case a copy ever outlived its approval."""
-    return Photo.objects.filter(approved=True).exclude(public_name="")
+    """Photos the public may see (the one rule, PhotoQuerySet.public) that have their copy."""
+    return Photo.objects.public().exclude(public_name="")
 
 
 def public_cases():
@@ -126,7 +126,7 @@ def healthz(request):
 @cache_public_page
 def home(request):
     context = {
-        "recent_cases": public_cases().order_by("-published_at", "pk")[:RECENT_CASES],
+        "recent_cases": public_cases().order_by("-published_at", "-pk")[:RECENT_CASES],
         "published_count": published_count(),
         "source_count": per_generation(
             "source-count", lambda: sources_citing_public_cases().count()
@@ -143,7 +143,7 @@ def case_list(request):
     if query:
         page = search_page(Case.objects.published().filter(**filters), query, number)
     else:
-        cases = public_cases().filter(**filters).order_by("-published_at", "pk")
+        cases = public_cases().filter(**filters).order_by("-published_at", "-pk")
         if filters:
             paginator = Paginator(cases, CASES_PER_PAGE)
         else:  # every published case: a count that pages share (per_generation)
@@ -255,7 +255,7 @@ def source_detail(request, pk):
         Case.objects.published()
         # IN rather than EXISTS: SQLite then starts from the source's citations, not all cases.
         .filter(pk__in=Citation.objects.filter(source=source).values("case_id"))
-        .order_by("-published_at", "pk")
+        .order_by("-published_at", "-pk")
         .prefetch_related(
             Prefetch(
                 "citations",

@@ -236,7 +236,7 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME < 1:
     raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_HOURS must be at least 1.")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "advocacy.staff_auth.client_ip"  # reads CLIENT_IP_HEADER
+AXES_CLIENT_IP_CALLABLE = "advocacy.clients.client_address"  # reads CLIENT_IP_HEADER
 AXES_LOCKOUT_CALLABLE = "advocacy.staff_auth.lockout_response"  # 429, in the staff's language
 # Masked wherever axes logs or stores a failed login's form (a backup code is a secret too).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]

@@ -5,7 +5,6 @@ ADMIN_REQUIRE_2FA on, the admin opens only to a session verified by a code from 
 authenticator app or a backup code; a staff member without either is sent to set one up.
 """
 
-import ipaddress
 from base64 import b32encode
 
 import django_otp
@@ -33,19 +32,6 @@ from .otp.models import AuthenticatorDevice, BackupCode, BackupCodeDevice
 BACKUP_CODE_COUNT = 10
 QR_SCALE = 5
 PENDING_DEVICE_KEY = "staff_auth_pending_device"
-
-
-def client_ip(request) -> str | None:
-    """The client's address for axes, from the header our proxy sets (CLIENT_IP_HEADER).
-
-    A list (X-Forwarded-For) ends with the address the proxy saw itself. Anything that is not
-    an address falls back to the connection's, so a forged header cannot break the lockout.
-    """
-    raw = request.META.get(settings.CLIENT_IP_HEADER, "").rsplit(",", 1)[-1].strip()
-    try:
-        return str(ipaddress.ip_address(raw))
-    except ValueError:
-        return request.META.get("REMOTE_ADDR") or None
 
 
 def lockout_response(request, response, credentials):

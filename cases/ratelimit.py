@@ -1,14 +1,15 @@
 """Per-client limits kept in Django's cache (LocMem in development, Redis in production)."""
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+
+from advocacy.clients import client_address
 
 
 def client_key(request) -> str:
     """Who is asking, keyed with the secret so that the cache never holds anything from which
     a visitor's address could be recovered (a plain hash of an IPv4 address is reversible)."""
-    address = request.META.get(settings.CLIENT_IP_HEADER, "") or request.META.get("REMOTE_ADDR", "")
+    address = client_address(request) or ""
     return salted_hmac("ratelimit", address, algorithm="sha256").hexdigest()[:32]
 
 

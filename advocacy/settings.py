@@ -331,8 +331,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 # Per client (see CLIENT_IP_HEADER). At the office one address may send dozens of reports a
 # day for the families waiting there, so the report limit is generous and settable.
 REPORT_RATE_LIMIT = {"limit": envint("REPORT_RATE_LIMIT", 30), "window": 3600}
-# Wrong receipt codes: few, so that guessing codes is hopeless even before their 80 bits.
+# Wrong receipt codes: few per browser, so that guessing codes is hopeless even before their 80
+# bits; more per address, since the office's relatives share one and each may mistype a code.
 RECEIPT_ATTEMPTS_LIMIT = {"limit": envint("RECEIPT_ATTEMPTS_LIMIT", 10), "window": 3600}
+RECEIPT_ADDRESS_ATTEMPTS_LIMIT = {
+    "limit": envint("RECEIPT_ADDRESS_ATTEMPTS_LIMIT", 100),
+    "window": 3600,
+}
 # Pages one client may have rendered per minute: searches, filters, page numbers and pages not
 # yet in the cache. Cached pages are served whatever is left of it (cases/caching.py).
 UNCACHED_PAGES_BUDGET = {"limit": envint("UNCACHED_PAGES_PER_MINUTE", 60), "window": 60}
@@ -341,6 +346,8 @@ if UNCACHED_PAGES_BUDGET["limit"] < 1:
 # Behind nginx every request comes from 127.0.0.1: name the header that carries the client,
 # e.g. HTTP_X_REAL_IP, set by the proxy (never trust it without one).
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
+# An expired form gives the relative back what they typed, not a bare error page.
+CSRF_FAILURE_VIEW = "cases.report_views.csrf_failure"
 
 # Data safety: `manage.py backup` / `restore`, and `manage.py purge` for retention.
 BACKUP_DIR = envpath("BACKUP_DIR", BASE_DIR / "backups")

@@ -1,5 +1,6 @@
 """Forms that relatives fill in. They clean and normalise; services store."""
 
+import secrets
 import time
 from datetime import date
 
@@ -17,6 +18,9 @@ from .models import Consent, Ethnicity, Photo, Prefecture, Report, Sex, Situatio
 TIMESTAMP_SALT = "cases.report-form-started"
 # Faster than any person can read and fill in the form: such a post is a script.
 MIN_SECONDS_TO_FILL = 3
+# A form's start token is good for one report within this long (ratelimit.first_use remembers
+# the tokens used for as long); an older form is shown again to be sent once more.
+START_TOKEN_MAX_AGE = 24 * 60 * 60
 
 # Relatives may not set the gravest situations: staff set them, with a citation (DESIGN.md).
 REPORTABLE_SITUATIONS = [
@@ -236,10 +240,11 @@ class ReportForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this empty"))
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, started_at: float | None = None, **kwargs):
+        """`started_at`: when the relative began, for a form shown again with what they typed."""
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["started"] = signing.dumps(time.time(), salt=TIMESTAMP_SALT)
+            self.initial["started"] = start_token(started_at or time.time())
 
     def clean(self):
         cleaned = super().clean()
@@ -256,11 +261,13 @@ class ReportForm(forms.Form):
         """Honeypot filled in, or sent faster than a person could: drop it without a word."""
         if self.cleaned_data.get("website"):
             return True
-        try:
-            started = signing.loads(self.cleaned_data.get("started", ""), salt=TIMESTAMP_SALT)
-        except signing.BadSignature:
-            return True
-        return time.time() - float(started) < MIN_SECONDS_TO_FILL
+        started = started_at(self.cleaned_data.get("started", ""))
+        return started is None or time.time() - started < MIN_SECONDS_TO_FILL
+
+    def is_stale(self) -> bool:
+        """Opened too long ago for its token to be remembered as used (START_TOKEN_MAX_AGE)."""
+        started = started_at(self.cleaned_data.get("started", ""))
+        return started is not None and time.time() - started > START_TOKEN_MAX_AGE
 
     def person_fields(self) -> dict:
         """The Case fields this report describes, with dates at the precision given."""
@@ -305,6 +312,53 @@ class ReportForm(forms.Form):
                 "photo_consent",
             )
         }
+
+
+def start_token(started: float) -> str:
+    """Signed, with a nonce: each form shown gets a token of its own, even in the same second."""
+    return signing.dumps([started, secrets.token_hex(8)], salt=TIMESTAMP_SALT)
+
+
+def started_at(token: str) -> float | None:
+    """When the form holding this signed start token was first shown; None if forged.
+
+    Tokens signed before they carried a nonce are the time alone: forms open in browsers while
+    the site was updated still send them.
+    """
+    try:
+        payload = signing.loads(token, salt=TIMESTAMP_SALT)
+        return float(payload[0] if isinstance(payload, list) else payload)
+    except (signing.BadSignature, TypeError, ValueError, IndexError):
+        return None
+
+
+def typed_values(form: forms.Form, data) -> dict:
+    """What was typed into `form`'s fields, as initial values: shown again, never validated.
+
+    Read through each widget, as binding would (a checkbox gives a bool, a select its value);
+    files cannot be shown again and are left out.
+    """
+    return {
+        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        for name, field in form.fields.items()
+        if not isinstance(field, forms.FileField)
+    }
+
+
+def formset_as_typed(formset_class, data, *, prefix: str):
+    """An unbound formset with as many forms as were sent, each showing what was typed."""
+    try:
+        sent = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+    except ValueError:
+        sent = 0
+    count = max(0, min(sent, formset_class.absolute_max))
+    initial = [
+        typed_values(formset_class.form(prefix=f"{prefix}-{index}"), data) for index in range(count)
+    ]
+    formset = formset_class(prefix=prefix, initial=initial)
+    if initial:
+        formset.extra = 0
+    return formset
 
 
 def situation_date(year, month, approximate) -> dict:

@@ -43,6 +43,27 @@
     setUp();
   }
 
+  // The page that came back holds fresh tokens for sending again; the photos stay chosen here,
+  // so its request to choose them again does not apply.
+  function showProblem(form, page) {
+    var problem = page.querySelector("[data-form-problem]");
+    if (!problem) {
+      var main = page.querySelector("main") || page.body;
+      window.alert(main.innerText.trim());
+      return;
+    }
+    ["csrfmiddlewaretoken", "started"].forEach(function (name) {
+      var fresh = page.querySelector("input[name=" + name + "]");
+      var mine = form.querySelector("input[name=" + name + "]");
+      if (fresh && mine) mine.value = fresh.value;
+    });
+    problem.querySelectorAll("[data-photos-not-kept]").forEach(function (p) { p.remove(); });
+    var old = form.querySelector("[data-form-problem]");
+    if (old) old.remove();
+    form.insertBefore(document.adoptNode(problem), form.firstChild);
+    problem.focus();
+  }
+
   function sendWithProgress(form, event) {
     if (!window.FormData || !window.XMLHttpRequest) return;
     event.preventDefault();
@@ -59,12 +80,11 @@
         showResponse(xhr);
         return;
       }
-      // An expired form (403) or too many attempts (429): say so, and keep what was typed.
-      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
-      var main = page.querySelector("main") || page.body;
+      // Not sent (an expired form, too many reports, a form sent twice): keep this page, with
+      // the photos still chosen, and show why.
       if (box) box.hidden = true;
       if (button) button.disabled = false;
-      window.alert(main.innerText.trim());
+      showProblem(form, new DOMParser().parseFromString(xhr.responseText, "text/html"));
     });
     xhr.addEventListener("error", function () {
       if (box) box.hidden = true;

@@ -16,7 +16,7 @@ def cut_public_times_to_the_minute(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0009_published_situation_date_index"),
+        ("cases", "0010_task_permissions"),
     ]
 
     operations = [

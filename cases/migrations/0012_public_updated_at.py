@@ -16,7 +16,7 @@ def cut_public_times_to_the_minute(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0010_task_permissions"),
+        ("cases", "0011_encrypted_report_fields"),
     ]
 
     operations = [

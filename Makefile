@@ -23,7 +23,9 @@ $(STAMP): $(PY) pyproject.toml
 
 install: $(STAMP)
 
+# kk_Arab (Töte) is made from kk first, so a string translated into kk is there in Töte too.
 messages: install
+	DEBUG=true $(PY) manage.py tote_catalogs
 	DJANGO_SETTINGS_MODULE= $(VENV)/bin/django-admin compilemessages --ignore=.venv --verbosity=0
 
 # Refresh our catalogs from the code. Locations name the file only, so that an edit elsewhere in a
@@ -32,6 +34,7 @@ catalogs: install
 	DEBUG=true $(PY) manage.py makemessages -l kk -l ru -l ug -l zh_Hans \
 		--ignore=.venv --ignore=bench --ignore=tests --ignore=supplements --no-obsolete \
 		--add-location=file
+	DEBUG=true $(PY) manage.py tote_catalogs
 
 run: messages
 	DEBUG=true $(PY) manage.py migrate --verbosity=0

@@ -1,5 +1,6 @@
 """Django's admin app, with our staff admin site as `admin.site`."""
 
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 
 
@@ -12,3 +13,15 @@ class StaffAdminConfig(AdminConfig):
     """
 
     default_site = "advocacy.staff_auth.StaffAdminSite"
+
+
+class SiteConfig(AppConfig):
+    """The project itself: registers the languages Django does not ship (advocacy.languages)."""
+
+    name = "advocacy"
+    verbose_name = "Site"
+
+    def ready(self):
+        from . import languages
+
+        languages.register()

@@ -12,11 +12,17 @@ from pathlib import Path
 import dj_database_url
 import pyrage
 from cryptography.fernet import Fernet
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def gettext_noop(text: str) -> str:
+    """Marks text for makemessages only: Django's gettext_noop needs settings, still loading."""
+    return text
 
 
 def envbool(name: str, default: bool) -> bool:
@@ -109,6 +115,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG els
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "advocacy.apps.SiteConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -128,6 +135,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "advocacy.languages.LanguageTagMiddleware",  # <html lang="kk-Arab">, after LocaleMiddleware
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -247,12 +255,24 @@ SESSION_SAVE_EVERY_REQUEST = False
 LANGUAGE_CODE = "kk"
 LANGUAGES = [
     ("kk", "Қазақша"),
+    ("kk-arab", "قازاق ءتىلى (توتە)"),  # Kazakh in Arabic script (Töte), as CLDR names it
     ("ru", "Русский"),
     ("ug", "ئۇيغۇرچە"),
     ("zh-hans", "简体中文"),
     ("en", "English"),
 ]
-# Kazakh formats (dates like "9 наурыз 2018"): Django ships none for kk.
+# Languages Django does not ship, registered by advocacy.languages: Töte is Kazakh as Kazakhs of
+# Xinjiang read it, right to left. Its catalogs are made from the kk ones (manage.py tote_catalogs).
+EXTRA_LANG_INFO = {
+    "kk-arab": {
+        "bidi": True,
+        "code": "kk-arab",
+        "name": gettext_noop("Kazakh (Arabic script)"),
+        "name_local": "قازاق ءتىلى (توتە)",
+    },
+}
+LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "kk-arab"]
+# Kazakh formats (dates like "9 наурыз 2018"): Django ships none for kk, nor for kk_Arab.
 FORMAT_MODULE_PATH = ["advocacy.formats"]
 # locale/ is ours, rewritten by makemessages; supplements/ fills Django's kk gaps, never rewritten.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "supplements" / "locale"]

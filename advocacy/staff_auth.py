@@ -182,6 +182,23 @@ class AuthenticatorCodeForm(forms.Form):
         return "".join(self.cleaned_data["otp_token"].split())
 
 
+# The admin names apps and models by their verbose names; django-axes and django-otp give theirs
+# in English only (or not as translatable strings at all), so staff would read them in English
+# whatever their language. Keyed by app label, then by model name.
+STAFF_LOGIN_NAMES = {
+    "axes": (
+        _("Staff logins"),
+        {
+            "accessattempt": _("Failed logins"),
+            "accessfailurelog": _("Failed login records"),
+            "accesslog": _("Login records"),
+        },
+    ),
+    "otp_static": (_("Backup codes"), {"staticdevice": _("Backup codes")}),
+    "otp_totp": (_("Authenticator apps"), {"totpdevice": _("Authenticator apps")}),
+}
+
+
 class StaffAdminSite(admin.AdminSite):
     """The admin, which with ADMIN_REQUIRE_2FA opens only to a session verified by django-otp.
 
@@ -198,6 +215,16 @@ class StaffAdminSite(admin.AdminSite):
         return super().has_permission(request) and (
             not settings.ADMIN_REQUIRE_2FA or request.user.is_verified()
         )
+
+    def get_app_list(self, request, app_label=None):
+        """Django's list, with the staff-login apps named in the staff member's language."""
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            app_name, model_names = STAFF_LOGIN_NAMES.get(app["app_label"], (None, {}))
+            app["name"] = app_name or app["name"]
+            for model in app["models"]:
+                model["name"] = model_names.get(model["object_name"].lower(), model["name"])
+        return app_list
 
     def get_urls(self):
         return [

@@ -482,8 +482,8 @@ class Photo(models.Model):
     thumbnail = models.ImageField(
         storage=private_storage, upload_to=private_photo_path, editable=False
     )
-    width = models.PositiveIntegerField(editable=False, default=0)
-    height = models.PositiveIntegerField(editable=False, default=0)
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
     sha256 = models.CharField(max_length=64, editable=False, db_index=True)
     public_name = models.CharField(
         max_length=64,

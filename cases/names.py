@@ -150,6 +150,9 @@ _KAZAKH = _ARABIC_CONSONANTS | {
 _KAZAKH_VOWELS = {"ا": ("a", "ä"), "و": ("o", "ö"), "ۇ": ("u", "ü"), "ى": ("ı", "i")}
 _KAZAKH_FRONT_SIGNS = frozenset("ٴءەكگ")
 _KAZAKH_ONLY = frozenset("ٴءعح")
+# ۆ is a vowel (ö) in Uyghur, which writes ئ before a vowel that opens a word or follows another;
+# in Kazakh it is в, so one opening a word or beside a vowel shows the text is Kazakh (Давут, Вали).
+_KAZAKH_VE = re.compile(r"(?:^|(?<=[\sاەوۇى]))ۆ|ۆ(?=[اەوۇى])")
 _UYGHUR_ONLY = frozenset("ئېۈخغ")
 
 # Latin letters whose Turkic reading anyascii would lose (it gives ş→s, ç→c, ñ→n, ž→z).
@@ -261,7 +264,9 @@ def _han_to_pinyin(match: re.Match) -> str:
 def _arabic_to_latin(text: str) -> str:
     """Uyghur or Kazakh Arabic script to Latin, letter by letter; other text is left as it is."""
     letters = set(text)
-    kazakh = bool(letters & _KAZAKH_ONLY) and not letters & _UYGHUR_ONLY
+    kazakh = not letters & _UYGHUR_ONLY and (
+        bool(letters & _KAZAKH_ONLY) or bool(_KAZAKH_VE.search(text))
+    )
     convert = _kazakh_word if kazakh else _uyghur_word
     return _ARABIC_RUN.sub(lambda match: convert(match.group()), text)
 

@@ -20,7 +20,7 @@ from .factories import make_case, make_photo, make_report, make_source
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.urls_public_media")]
 
-LANGUAGES = ["en", "kk", "ru", "ug", "zh-hans"]
+LANGUAGES = ["en", "kk", "kk-arab", "ru", "ug", "zh-hans"]
 START = [f"/{language}/" for language in LANGUAGES] + [
     "/",
     "/feeds/cases.atom",

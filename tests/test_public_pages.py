@@ -14,7 +14,7 @@ from .factories import make_case, make_photo, make_published_case, make_source
 
 pytestmark = pytest.mark.django_db
 
-LANGUAGES = ["en", "kk", "ru", "ug", "zh-hans"]
+LANGUAGES = ["en", "kk", "kk-arab", "ru", "ug", "zh-hans"]
 
 
 def test_root_redirects_to_the_language_the_browser_asks_for(client):
@@ -28,13 +28,20 @@ def test_root_redirects_to_kazakh_by_default():
 
 
 @pytest.mark.parametrize(
-    ("language", "direction"),
-    [("en", "ltr"), ("kk", "ltr"), ("ru", "ltr"), ("ug", "rtl"), ("zh-hans", "ltr")],
+    ("language", "tag", "direction"),
+    [
+        ("en", "en", "ltr"),
+        ("kk", "kk", "ltr"),
+        ("kk-arab", "kk-Arab", "rtl"),
+        ("ru", "ru", "ltr"),
+        ("ug", "ug", "rtl"),
+        ("zh-hans", "zh-Hans", "ltr"),
+    ],
 )
-def test_home_sets_language_and_direction(client, language, direction):
+def test_home_sets_language_and_direction(client, language, tag, direction):
     response = client.get(f"/{language}/")
     assert response.status_code == 200
-    assert f'<html lang="{language}" dir="{direction}">' in response.text
+    assert f'<html lang="{tag}" dir="{direction}">' in response.text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from advocacy.languages import language_tag
 from cases import public_input
 
 register = template.Library()
@@ -31,7 +32,15 @@ def language_links(context):
             url = _same_page(match) or reverse("cases:home")
         if query:
             url = f"{url}?{query}"
-        links.append({"code": code, "name": name, "url": url, "current": code == current})
+        links.append(
+            {
+                "code": code,
+                "tag": language_tag(code),
+                "name": name,
+                "url": url,
+                "current": code == current,
+            }
+        )
     return links
 
 

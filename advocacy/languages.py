@@ -1,0 +1,66 @@
+"""The site's languages that Django does not ship (settings.EXTRA_LANG_INFO), made known to Django.
+
+Django knows a language's name and direction from `django.conf.locale.LANG_INFO`, and decides
+right to left from the part of the code before the first hyphen: for kk-arab that is kk, which
+is Cyrillic and left to right. So a code listed whole in LANGUAGES_BIDI is right to left too.
+
+Django's language codes are lowercase (the URLs say /kk-arab/), and its templates, the admin's
+too, write them so into `<html lang>`; `LanguageTagMiddleware` spells them as BCP 47 does there.
+"""
+
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import trans_real
+
+
+def register() -> None:
+    """Add our languages to Django's table and teach get_language_bidi their direction."""
+    LANG_INFO.update(settings.EXTRA_LANG_INFO)
+    trans_real.get_language_bidi = _language_bidi(trans_real.get_language_bidi)
+
+
+def _language_bidi(djangos):
+    def get_language_bidi() -> bool:
+        """Right to left for a code listed whole in LANGUAGES_BIDI, else as Django decides."""
+        return translation.get_language() in settings.LANGUAGES_BIDI or djangos()
+
+    return get_language_bidi
+
+
+def language_tag(code: str) -> str:
+    """The BCP 47 spelling of a language code, for lang attributes: kk-arab is kk-Arab."""
+    language, _, rest = code.partition("-")
+    if len(rest) == 4:
+        return f"{language}-{rest.title()}"
+    return code
+
+
+# The <html> element opens a page, within its first few hundred bytes.
+_HEAD_BYTES = 512
+
+
+class LanguageTagMiddleware:
+    """Write a page's `<html lang>` as BCP 47 spells it: kk-Arab, zh-Hans.
+
+    Sits outside LocaleMiddleware, whose Content-Language header names the page's language.
+    Only the letters' case changes, so the length of the page stays as it was.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        code = response.headers.get("Content-Language", "")
+        tag = language_tag(code)
+        if tag != code and not response.streaming and _is_html(response):
+            head = response.content[:_HEAD_BYTES]
+            wrong, right = f'<html lang="{code}"'.encode(), f'<html lang="{tag}"'.encode()
+            response.content = head.replace(wrong, right, 1) + response.content[_HEAD_BYTES:]
+        return response
+
+
+def _is_html(response: HttpResponse) -> bool:
+    return response.headers.get("Content-Type", "").startswith("text/html")

@@ -182,10 +182,10 @@ class AuthenticatorCodeForm(forms.Form):
         return "".join(self.cleaned_data["otp_token"].split())
 
 
-# The admin names apps and models by their verbose names; django-axes and django-otp give theirs
-# in English only (or not as translatable strings at all), so staff would read them in English
-# whatever their language. Keyed by app label, then by model name.
-STAFF_LOGIN_NAMES = {
+# The admin names apps and models by their verbose names; django-axes, django-otp and
+# django-tasks-db give theirs in English only (or not as translatable strings at all), so staff
+# would read them in English whatever their language. Keyed by app label, then by model name.
+THIRD_PARTY_NAMES = {
     "axes": (
         _("Staff logins"),
         {
@@ -196,6 +196,10 @@ STAFF_LOGIN_NAMES = {
     ),
     "otp_static": (_("Backup codes"), {"staticdevice": _("Backup codes")}),
     "otp_totp": (_("Authenticator apps"), {"totpdevice": _("Authenticator apps")}),
+    "django_tasks_database": (
+        _("Background tasks"),
+        {"dbtaskresult": _("Background task results")},
+    ),
 }
 
 
@@ -217,10 +221,10 @@ class StaffAdminSite(admin.AdminSite):
         )
 
     def get_app_list(self, request, app_label=None):
-        """Django's list, with the staff-login apps named in the staff member's language."""
+        """Django's list, with other packages' apps named in the staff member's language."""
         app_list = super().get_app_list(request, app_label)
         for app in app_list:
-            app_name, model_names = STAFF_LOGIN_NAMES.get(app["app_label"], (None, {}))
+            app_name, model_names = THIRD_PARTY_NAMES.get(app["app_label"], (None, {}))
             app["name"] = app_name or app["name"]
             for model in app["models"]:
                 model["name"] = model_names.get(model["object_name"].lower(), model["name"])

@@ -177,3 +177,16 @@ def test_a_date_reads_as_xinjiang_kazakh_print_writes_it():
         assert formats.number_format(12345.5, 1, force_grouping=True) == "12,345.5"
         for month in range(1, 13):
             assert not _CYRILLIC.search(formats.date_format(date(2018, month, 1), "F"))
+
+
+def test_latin_and_cyrillic_names_are_isolated_in_a_right_to_left_page(client, site_in_tote):
+    page = client.get(f"/kk-arab/cases/{site_in_tote.reference}/").text
+    assert "<bdi>Adil Yergazy</bdi>" in page
+    assert "<bdi>Әділ Ерғазы</bdi>" in page
+
+
+def test_charts_are_mirrored_as_for_uyghur(client, site_in_tote):
+    tote = client.get("/kk-arab/stats/").text
+    uyghur = client.get("/ug/stats/").text
+    assert 'direction="rtl"' in tote
+    assert tote.count('direction="rtl"') == uyghur.count('direction="rtl"')

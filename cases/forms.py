@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import photos
 from .dates import Precision
-from .models import Consent, Ethnicity, Photo, Prefecture, Report, Sex, Situation
+from .models import Consent, Ethnicity, Photo, Prefecture, Report, Sex, Situation, normalise_code
 
 TIMESTAMP_SALT = "cases.report-form-started"
 # Faster than any person can read and fill in the form: such a post is a script.
@@ -48,6 +48,23 @@ CONSENT_EXPLAINED = [
 ]
 
 
+class DefaultedChoiceField(forms.ChoiceField):
+    """A choice with an honest default ("not known"): left empty, it means the default.
+
+    Not required, so that it carries no required mark: only what a relative must give is marked.
+    """
+
+    def __init__(self, *, default, **kwargs):
+        super().__init__(required=False, initial=default, **kwargs)
+        self.default = default
+
+    def clean(self, value):
+        return super().clean(value) or self.default
+
+    def has_changed(self, initial, data):
+        return super().has_changed(initial, data or self.default)
+
+
 def year_field(label):
     return forms.IntegerField(
         label=label,
@@ -58,11 +75,15 @@ def year_field(label):
     )
 
 
+NAME_MISSING = _("Please write the person's name, as you know it.")
+
+
 class NameForm(forms.Form):
     text = forms.CharField(
         label=_("Name"),
         max_length=200,
         required=False,
+        error_messages={"required": NAME_MISSING},
         help_text=_(
             "Write it as many ways as you know it: Kazakh, Uyghur, Russian, Chinese or Latin "
             "letters."
@@ -79,12 +100,14 @@ class BaseNameFormSet(forms.BaseFormSet):
         if index:  # the first box asks for the name, the others for more spellings
             form.fields["text"].label = _("Another spelling")
             form.fields["text"].help_text = ""
+        else:  # marked as required; an empty box is caught in clean(), beside the box
+            form.fields["text"].required = True
 
     def clean(self):
         if any(self.errors):
             return
         if not self.spellings():
-            raise ValidationError(_("Please write the person's name at least once."))
+            self.forms[0].add_error("text", NAME_MISSING)
 
     def spellings(self):
         seen = []
@@ -100,6 +123,12 @@ NameFormSet = formset_factory(
 )
 
 
+PHOTO_LIMITS = _(
+    "A photo (JPEG, PNG, WebP or HEIC) of at most 15 MB and at most 50 megapixels, "
+    "for example 8000 by 6000 pixels. Every phone camera photo fits."
+)
+
+
 class PhotoForm(forms.Form):
     file = forms.FileField(
         label=_("Photo"),
@@ -108,10 +137,10 @@ class PhotoForm(forms.Form):
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}
         ),
-        help_text=_("JPEG, PNG, WebP or HEIC, up to 15 MB."),
+        help_text=PHOTO_LIMITS,
     )
-    kind = forms.ChoiceField(
-        label=_("What it shows"), choices=Photo.Kind.choices, initial=Photo.Kind.PORTRAIT
+    kind = DefaultedChoiceField(
+        label=_("What it shows"), choices=Photo.Kind.choices, default=Photo.Kind.PORTRAIT
     )
     description = forms.CharField(label=_("Short description"), max_length=300, required=False)
 
@@ -153,6 +182,10 @@ class BasePhotoFormSet(forms.BaseFormSet):
             if form.cleaned_data.get("file")
         ]
 
+    def later_rows_used(self) -> bool:
+        """Whether a row past the first was filled in: a page with errors keeps it in sight."""
+        return any(form.has_changed() or form.errors for form in self.forms[1:])
+
     def chosen_file_names(self):
         """Names of files the browser sent, so a page with errors can ask for them again."""
         return [
@@ -170,8 +203,8 @@ PhotoFormSet = formset_factory(
 class ReportForm(forms.Form):
     """What a relative tells us about the missing person, about themselves, and their consent."""
 
-    sex = forms.ChoiceField(
-        label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN, widget=forms.RadioSelect
+    sex = DefaultedChoiceField(
+        label=_("Sex"), choices=Sex.choices, default=Sex.UNKNOWN, widget=forms.RadioSelect
     )
     birth_year = year_field(_("Year of birth"))
     birth_date = forms.DateField(
@@ -179,19 +212,19 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    ethnicity = forms.ChoiceField(
-        label=_("Ethnicity"), choices=Ethnicity.choices, initial=Ethnicity.UNKNOWN
+    ethnicity = DefaultedChoiceField(
+        label=_("Ethnicity"), choices=Ethnicity.choices, default=Ethnicity.UNKNOWN
     )
-    hometown_prefecture = forms.ChoiceField(
-        label=_("Hometown: prefecture"), choices=Prefecture.choices, initial=Prefecture.UNKNOWN
+    hometown_prefecture = DefaultedChoiceField(
+        label=_("Hometown: prefecture"), choices=Prefecture.choices, default=Prefecture.UNKNOWN
     )
     hometown_detail = forms.CharField(
         label=_("County, town or village"), max_length=200, required=False
     )
-    situation = forms.ChoiceField(
+    situation = DefaultedChoiceField(
         label=_("What is their situation now, as far as you know?"),
         choices=REPORTABLE_SITUATIONS,
-        initial=Situation.UNKNOWN,
+        default=Situation.UNKNOWN,
         widget=forms.RadioSelect,
     )
     situation_year = year_field(_("Since which year?"))
@@ -231,6 +264,9 @@ class ReportForm(forms.Form):
         label=_("May we publish what you tell us about this person?"),
         choices=CONSENT_EXPLAINED,
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose one answer: whether we may publish, and how."),
+        },
     )
     photo_consent = forms.BooleanField(
         label=_("The photos of the person may be published with the case."), required=False
@@ -382,7 +418,7 @@ class ReceiptForm(forms.Form):
     )
 
     def clean_code(self):
-        return "".join(self.cleaned_data["code"].upper().split()).replace("-", "")
+        return normalise_code(self.cleaned_data["code"])
 
 
 class AddInformationForm(forms.Form):

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -19,6 +20,20 @@ from .storage import private_storage
 
 # Crockford's base32 without I, L, O, U: readable aloud and on a phone, no look-alikes.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# The alphabet leaves out letters that look like digits; a person copying a code by hand or
+# reading it from a photo may still type them, so they are read as the digits they resemble.
+LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+# Spaces and every kind of dash or hyphen a phone keyboard may insert between the groups.
+CODE_SEPARATORS = str.maketrans(
+    "", "", " \t\n\r\u00a0\u2009\u202f-\u2010\u2011\u2012\u2013\u2014\u2212_."
+)
+
+
+def normalise_code(code: str) -> str:
+    """A code as typed (any case, groups apart, look-alike letters) in the form it was issued."""
+    # NFKC first: a Chinese or Japanese keyboard may type full-width letters and digits.
+    folded = unicodedata.normalize("NFKC", code).upper()
+    return folded.translate(CODE_SEPARATORS).translate(LOOK_ALIKES)
 
 
 def random_code(length: int) -> str:
@@ -423,8 +438,7 @@ class Report(models.Model):
     @staticmethod
     def hash_receipt(code: str) -> str:
         """Receipts carry 80 random bits: a plain hash already makes a stolen table useless."""
-        normalised = "".join(code.upper().split()).replace("-", "")
-        return hashlib.sha256(normalised.encode()).hexdigest()
+        return hashlib.sha256(normalise_code(code).encode()).hexdigest()
 
     def issue_receipt(self) -> str:
         """Set a new receipt and return its code: the only time the code exists in clear."""

@@ -46,7 +46,10 @@ ORIENTATION_TRANSPOSE = {
 }
 
 NOT_A_PHOTO = _("This file is not a photo we can read (JPEG, PNG, WebP or HEIC).")
-TOO_LARGE = _("This photo is too large.")
+TOO_LARGE = _(
+    "This photo has more than 50 megapixels. "
+    "Please send a smaller copy: a screenshot of it will do."
+)
 DAMAGED = _("This file is damaged or incomplete.")
 ANIMATED = _("Animated images are not accepted.")
 TOO_MANY_BYTES = _("This file is larger than 15 MB.")

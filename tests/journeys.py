@@ -8,8 +8,8 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 AXE = Path(__file__).resolve().parent / "browser_tools" / "node_modules" / "axe-core" / "axe.min.js"
 
 SERIOUS_VIOLATIONS = """
-async () => {
-  const result = await axe.run(document, {resultTypes: ['violations']});
+async (options) => {
+  const result = await axe.run(document, {...options, resultTypes: ['violations']});
   return result.violations
     .filter(v => ['serious', 'critical'].includes(v.impact))
     .map(v => {
@@ -20,14 +20,23 @@ async () => {
 """
 
 
-def serious_accessibility_violations(page) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now."""
+# The rules of WCAG 2.2 at level AA, target size (2.5.8) among them.
+WCAG22_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "rules": {"target-size": {"enabled": True}},
+}
+
+
+def serious_accessibility_violations(page, options=None) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now: with its default
+    rules, or with `options` (e.g. WCAG22_AA)."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: `make test` installs it (npm ci in tests/browser_tools)")
     # evaluate() runs through the browser's debugging protocol, outside the page's CSP,
     # so the page itself never loads axe and the site never serves it.
-    page.evaluate(AXE.read_text())
-    return page.evaluate(SERIOUS_VIOLATIONS)
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    return page.evaluate(SERIOUS_VIOLATIONS, options or {})
 
 
 def check_step(page, live_server, journey: str, step: str) -> None:

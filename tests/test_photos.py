@@ -371,7 +371,7 @@ def test_rejection_messages_speak_to_the_person_uploading():
         assert str(rejection(b"GIF89a")) == (
             "This file is not a photo we can read (JPEG, PNG, WebP or HEIC)."
         )
-        assert str(rejection(forged_png(30000, 30000))) == "This photo is too large."
+        assert str(rejection(forged_png(30000, 30000))) == str(photos.TOO_LARGE)
 
 
 def mutated(data, rng):

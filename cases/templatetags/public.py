@@ -1,9 +1,13 @@
 """Template tags of the public pages."""
 
+import re
+from datetime import UTC
+
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.html import format_html
 
 from advocacy.languages import language_tag
 from cases import public_input
@@ -38,6 +42,8 @@ def language_links(context):
                 "tag": language_tag(code),
                 "name": name,
                 "url": url,
+                # Search engines read hreflang alternates only as absolute URLs.
+                "absolute_url": settings.SITE_URL + url,
                 "current": code == current,
             }
         )
@@ -52,3 +58,40 @@ def _same_page(match) -> str:
         return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
     except NoReverseMatch:
         return ""
+
+
+# A language tag as BCP 47 writes it (e.g. "en", "zh-Hans", "kk-Arab"); anything else is ignored.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+@register.simple_tag
+def lang_attr(code):
+    """` lang="…"` for content written in `code`, when it differs from the page's language.
+
+    Screen readers switch voice by it (WCAG 3.1.2): an English title on a Uyghur page must
+    not be read with Uyghur sounds.
+    """
+    code = (code or "").strip()
+    if not LANGUAGE_TAG.fullmatch(code):
+        return ""
+    if code.lower() == (translation.get_language() or "").lower():
+        return ""
+    return format_html(' lang="{}"', language_tag(code))
+
+
+@register.filter
+def machine_datetime(value):
+    """A timestamp as HTML's datetime attribute takes it: UTC, to the minute (public timestamps
+    are cut to the minute, and the attribute refuses microseconds)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ") if value else ""
+
+
+# The ideographic full stop, and the full-width exclamation and question marks, semicolon, colon.
+CJK_SENTENCE_END = re.compile("(?<=[\u3002\uff01\uff1f\uff1b\uff1a])\\s+")
+
+
+@register.filter(is_safe=True)
+def join_sentences(text):
+    """Sentences translated one by one are joined by a space in the template; Chinese puts none
+    after its full stop."""
+    return CJK_SENTENCE_END.sub("", text)

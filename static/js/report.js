@@ -1,5 +1,6 @@
 // The report forms work without this script. With it: photo previews, a size check before
-// sending, and a progress bar, since photos go up over slow phone connections.
+// sending, a progress bar, since photos go up over slow phone connections, and after an error
+// the photos already chosen stay chosen and the first error takes the focus.
 "use strict";
 
 (function () {
@@ -27,7 +28,43 @@
     });
   }
 
-  function showResponse(xhr) {
+  function chosenFiles(form) {
+    var chosen = {};
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      if (input.files && input.files.length) chosen[input.name] = input.files;
+    });
+    return chosen;
+  }
+
+  // The server never keeps a photo from a form with errors; the browser still has the files,
+  // so they go back into their boxes, except where the photo itself was refused.
+  function restoreFiles(chosen) {
+    if (!window.DataTransfer) return;
+    var restored = 0;
+    Object.keys(chosen).forEach(function (name) {
+      var input = document.querySelector("input[type=file][name='" + name + "']");
+      if (!input || input.classList.contains("is-invalid")) return;
+      var transfer = new DataTransfer();
+      Array.prototype.forEach.call(chosen[name], function (file) { transfer.items.add(file); });
+      input.files = transfer.files;
+      input.dispatchEvent(new Event("change"));
+      restored += 1;
+    });
+    var notice = document.querySelector("[data-photos-not-kept]");
+    if (notice && restored === Object.keys(chosen).length) notice.hidden = true;
+  }
+
+  function focusFirstError() {
+    var field = document.querySelector(
+      "form [aria-invalid=true], form input.is-invalid, form select.is-invalid, form textarea.is-invalid"
+    );
+    var target = field || document.getElementById("form-errors") || document.querySelector("h1");
+    if (!target) return;
+    if (!field && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+
+  function showResponse(xhr, chosen) {
     var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
     document.title = page.title;
     document.body.replaceWith(page.body);
@@ -35,12 +72,9 @@
       window.history.replaceState(null, "", xhr.responseURL);
     }
     window.scrollTo(0, 0);
-    var focus = document.getElementById("form-errors") || document.querySelector("h1");
-    if (focus) {
-      if (!focus.hasAttribute("tabindex")) focus.setAttribute("tabindex", "-1");
-      focus.focus();
-    }
     setUp();
+    restoreFiles(chosen);
+    focusFirstError();
   }
 
   // The page that came back holds fresh tokens for sending again; the photos stay chosen here,
@@ -77,7 +111,7 @@
     });
     xhr.addEventListener("load", function () {
       if (xhr.status === 200) {
-        showResponse(xhr);
+        showResponse(xhr, chosenFiles(form));
         return;
       }
       // Not sent (an expired form, too many reports, a form sent twice): keep this page, with
@@ -104,6 +138,7 @@
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
+    document.querySelectorAll("[data-print-item]").forEach(function (item) { item.hidden = false; });
   }
 
   setUp();

@@ -37,6 +37,7 @@ def test_a_relative_switches_to_tote_on_a_phone_and_reports(live_server, browser
     page.fill("input[name='names-0-text']", to_tote("Әділғазы Ерғазы"))
     page.fill("input[name='names-1-text']", "Adilgazy Yergazy")
     page.check("input[name='situation'][value='detained_camp']")
+    page.click("#step-details > summary")  # the year and the narrative are optional details
     page.fill("input[name='situation_year']", "2017")
     page.fill("textarea[name='narrative']", to_tote("Полиция үйден алып кетті."))
     page.check("input[name='consent'][value='public_anonymous']")

@@ -3,7 +3,6 @@
 Every state change goes through cases/services.py, which enforces the roles.
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
@@ -15,35 +14,20 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import contacts, search, services, staff_exports
 from .fields import EncryptedCharField
-from .models import Case, CaseMerge, Citation, Event, Name, Photo, Report, Source
+from .models import Case, CaseMerge, Photo, Report, Source
+from .workspace import ReviewWorkspace, ValidKeysAutocomplete, summary_field_name, thumbnail
 
 PRIVATE = _("Private: never published, never shared.")
 
 admin.site.site_header = _("Case records: staff")
 admin.site.site_title = _("Case records")
 admin.site.index_title = _("Moderation")
-
-
-def photo_file_url(photo: Photo, variant: str = "thumbnail") -> str:
-    return reverse("admin:cases_photo_file", args=[photo.pk, variant])
-
-
-def thumbnail(photo: Photo):
-    if not photo.pk or not photo.thumbnail:
-        return "—"
-    return format_html(
-        '<a href="{}"><img src="{}" alt="{}" class="admin-thumbnail"></a>',
-        photo_file_url(photo, "image"),
-        photo_file_url(photo),
-        photo.alt_text,
-    )
 
 
 def duplicate_links(case: Case):
@@ -72,123 +56,8 @@ def duplicate_links(case: Case):
     )
 
 
-def summary_field_name(language_code: str) -> str:
-    return f"summary_{language_code.replace('-', '_')}"
-
-
-def summary_translation_field(code: str, language: str) -> forms.CharField:
-    return forms.CharField(
-        label=format_lazy(_("Public summary, translated: {}"), language),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
-    )
-
-
-class BaseCaseAdminForm(forms.ModelForm):
-    """The case form, with one box for the summary in each of the site's languages."""
-
-    class Meta:
-        model = Case
-        fields = ["public_summary", "summary_language"]  # the admin adds its fieldsets' fields
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for code, _name in settings.LANGUAGES:
-            translated = self.instance.summary_translations.get(code, "")
-            self.fields[summary_field_name(code)].initial = translated
-
-    def clean(self):
-        cleaned = super().clean()
-        self.instance.summary_translations = {
-            code: text
-            for code, _name in settings.LANGUAGES
-            if (text := cleaned.get(summary_field_name(code), "").strip())
-            and code != cleaned.get("summary_language")
-        }
-        return cleaned
-
-
-# Declared through type() because the languages come from settings; the admin only accepts
-# fields a form declares when its class is made.
-CaseAdminForm = type(
-    "CaseAdminForm",
-    (BaseCaseAdminForm,),
-    {
-        "__module__": __name__,
-        **{
-            summary_field_name(code): summary_translation_field(code, language)
-            for code, language in settings.LANGUAGES
-        },
-    },
-)
-
-
-class NameInline(admin.StackedInline):
-    model = Name
-    extra = 1
-    fields = ["text", "kind", "is_public", "script"]
-    readonly_fields = ["script"]
-
-
-class ReportInline(admin.StackedInline):
-    """What relatives sent, read-only beside the public fields staff write."""
-
-    model = Report
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    verbose_name_plural = _("Reports from relatives (private)")
-    fields = [
-        "created_at",
-        "state",
-        "relationship",
-        "language",
-        "consent",
-        "photo_consent",
-        "narrative",
-        "submitter_name",
-        "submitter_phone",
-        "submitter_email",
-        "submitter_messenger",
-        "taken_by",
-    ]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class PhotoInline(admin.StackedInline):
-    model = Photo
-    extra = 0
-    can_delete = True
-    fields = ["preview", "kind", "alt_text", "approved", "report"]
-    readonly_fields = ["preview", "report"]
-
-    @admin.display(description=_("photo"))
-    def preview(self, photo):
-        return thumbnail(photo)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class CitationInline(admin.StackedInline):
-    model = Citation
-    extra = 0
-    autocomplete_fields = ["source"]
-    fields = ["source", "claim", "locator", "excerpt"]
-
-
-class EventInline(admin.StackedInline):
-    model = Event
-    extra = 0
-    autocomplete_fields = ["source"]
-    fields = ["kind", "date", "date_precision", "place", "public_text", "source"]
-
-
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(ReviewWorkspace, SimpleHistoryAdmin):
     list_display = [
         "label",
         "status",
@@ -267,10 +136,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         (_("Likely duplicates"), {"fields": ["possible_duplicates"]}),
         (_("Dates of this record"), {"fields": [("created_at", "updated_at")]}),
     ]
-    form = CaseAdminForm
-    inlines = [NameInline, ReportInline, PhotoInline, CitationInline, EventInline]
     actions = ["export_for_partners"]
-    change_form_template = "admin/cases/case/change_form.html"
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -308,12 +174,6 @@ class CaseAdmin(SimpleHistoryAdmin):
     def possible_duplicates(self, case):
         return duplicate_links(case)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        message = services.after_case_edit(case=form.instance)
-        if message:
-            self.message_user(request, message, messages.WARNING)
-
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -321,10 +181,6 @@ class CaseAdmin(SimpleHistoryAdmin):
             path("<int:pk>/merge/<int:other>/", view(self.merge_view), name="cases_case_merge"),
             *super().get_urls(),
         ]
-
-    def render_change_form(self, request, context, *args, obj=None, **kwargs):
-        context["can_publish"] = request.user.has_perm("cases.publish_case")
-        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def moderate_view(self, request, pk):
         """The buttons of the change page: send for review, publish, unpublish, hide."""
@@ -391,7 +247,7 @@ DONE_MESSAGES = {
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(ValidKeysAutocomplete, SimpleHistoryAdmin):
     list_display = [
         "__str__",
         "created_at",

@@ -547,6 +547,7 @@ class Source(models.Model):
         OFFICIAL = "official", _("official document")
         VIDEO = "video", _("video testimony")
         SOCIAL = "social", _("social media post")
+        TESTIMONY = "testimony", _("testimony recorded by the office")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.NEWS)
     title = models.CharField(_("title"), max_length=500)

@@ -3,11 +3,13 @@
 import secrets
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -15,11 +17,13 @@ from .models import (
     CODE_ALPHABET,
     Case,
     CaseMerge,
+    Citation,
     Consent,
     Name,
     Photo,
     Report,
     Situation,
+    Source,
     random_code,
 )
 from .publicity import public_data_changed, public_timestamp
@@ -27,22 +31,40 @@ from .publicity import public_data_changed, public_timestamp
 REFERENCE_LENGTH = 8
 
 
-def publication_problems(case: Case) -> list[str]:
-    """Why this case may not be published yet; an empty list means it may."""
+def publication_checklist(case: Case, *, has_citation: bool | None = None) -> list[tuple[str, str]]:
+    """What this case still needs before it may be published, as (field, problem) pairs.
+
+    The field names where staff fix it, so the workspace can put each problem beside its field.
+    `has_citation` lets the workspace count citations typed but not saved yet.
+    """
+    if has_citation is None:
+        has_citation = case.pk is not None and case.citations.exists()
     problems = []
     if not case.consent_allows_publication:
-        problems.append(_("The family has not consented to publication."))
+        problems.append(("consent", _("The family has not consented to publication.")))
     if not case.display_name.strip():
-        problems.append(_("The case has no public display name."))
-    has_citation = case.citations.exists()
+        problems.append(("display_name", _("The case has no public display name.")))
     if not has_citation and not case.verification_reason.strip():
-        problems.append(_("The case needs a citation or a reason for its verification level."))
+        problems.append(
+            (
+                "verification_reason",
+                _("The case needs a citation or a reason for its verification level."),
+            )
+        )
     if case.situation in Situation.needing_citation() and not has_citation:
         problems.append(
-            _("“%(situation)s” may only be published with a citation.")
-            % {"situation": case.get_situation_display()}
+            (
+                "situation",
+                _("“%(situation)s” may only be published with a citation.")
+                % {"situation": case.get_situation_display()},
+            )
         )
     return problems
+
+
+def publication_problems(case: Case) -> list[str]:
+    """Why this case may not be published yet; an empty list means it may."""
+    return [problem for _field, problem in publication_checklist(case)]
 
 
 def _new_reference() -> str:
@@ -90,7 +112,26 @@ def publish_case(*, case: Case, by) -> Case:
         case.hidden_reason = ""
         case.save()
         reconcile_public_photos(case_ids=[case.pk], written=written)
+        for report in case.reports.filter(state=Report.State.NEW):
+            mark_report(report=report, state=Report.State.REVIEWED, by=None)
     return case
+
+
+def photos_kept_off(case: Case) -> list[tuple[Photo, str]]:
+    """The case's photos that its public page does not show, each with the reason why."""
+    kept_off = []
+    public = set(Photo.objects.public().filter(case=case).values_list("pk", flat=True))
+    for photo in case.photos.all():
+        if photo.pk in public:
+            continue
+        if not case.photo_consent:
+            reason = _("the family did not consent to publishing photos")
+        elif not photo.approved:
+            reason = _("not approved by a moderator")
+        else:
+            reason = _("the case is not published")
+        kept_off.append((photo, reason))
+    return kept_off
 
 
 def unpublish_case(
@@ -330,3 +371,32 @@ def edit_photo(*, photo: Photo, by, previous_case_id=None) -> Photo:
     with removing_files_on_failure() as written, transaction.atomic():
         reconcile_public_photos(case_ids=[previous_case_id, photo.case_id], written=written)
     return photo
+
+
+def add_source(*, by, **fields) -> Source:
+    """A source staff describe where they cite it, without leaving the case."""
+    require_permission(by, "cases.add_source")
+    source = Source(**fields)
+    source.full_clean()
+    source.save()
+    return source
+
+
+def cite_office_testimony(*, case: Case, recorded_on, claim: str, by) -> Citation:
+    """Cite the office's own record of a testimony: one source a day, reused by every case."""
+    require_permission(by, "cases.add_citation")
+    with transaction.atomic():
+        source = Source.objects.filter(
+            kind=Source.Kind.TESTIMONY, published_date=recorded_on
+        ).first() or add_source(
+            by=by,
+            kind=Source.Kind.TESTIMONY,
+            title=_("Testimony recorded at the office on %(date)s")
+            % {"date": date_format(recorded_on)},
+            publisher=str(settings.SITE_NAME),
+            published_date=recorded_on,
+        )
+        citation, _created = Citation.objects.get_or_create(
+            case=case, source=source, defaults={"claim": claim}
+        )
+    return citation

@@ -178,20 +178,26 @@ def case_detail(request, reference):
         ),
         reference=reference,
     )
+    return render(request, "cases/case_detail.html", case_page_context(request, case))
+
+
+def case_page_context(request, case, *, page_url=None) -> dict:
+    """What the case page shows: the public view's, and the staff preview's (cases/workspace.py)."""
     share_photo = next((p for p in case.photos.all() if p.kind == Photo.Kind.PORTRAIT), None)
     summary, translated_from = case.summary_for(get_language())
-    context = {
+    return {
         "case": case,
         "summary": summary,
         "summary_language": (translated_from and get_language()) or case.summary_language,
         "translated_from": translated_from,
-        "page_url": request.build_absolute_uri(case.get_absolute_url()),
+        "page_url": (
+            request.build_absolute_uri(case.get_absolute_url()) if page_url is None else page_url
+        ),
         "share_photo": share_photo,
         "share_image_url": share_photo and request.build_absolute_uri(share_photo.public_url),
         "accessed": timezone.localdate(),
         "site_name": settings.SITE_NAME,
     }
-    return render(request, "cases/case_detail.html", context)
 
 
 def latest_cases_by_source() -> dict[int, list[int]]:

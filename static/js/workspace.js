@@ -1,0 +1,50 @@
+// The review workspace works without this script: the preview then shows the saved case.
+// With it, the preview and the list of what publication still needs follow what staff type.
+"use strict";
+
+(function () {
+  var WAIT_MS = 400;
+
+  function setUp() {
+    var workspace = document.querySelector(".workspace[data-preview-url]");
+    if (!workspace) return;
+    var form = workspace.closest("form");
+    var frame = workspace.querySelector(".workspace-preview iframe");
+    var timer = null;
+    var latest = 0;
+
+    function refresh() {
+      var asked = ++latest;
+      fetch(workspace.dataset.previewUrl, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: {"X-Requested-With": "fetch"},
+      })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (answer) {
+          if (!answer || asked !== latest) return;  // a later edit's answer is on its way
+          frame.srcdoc = answer.page;
+          var checklist = document.getElementById("publication-checklist");
+          var fresh = document.createElement("div");
+          fresh.innerHTML = answer.checklist;  // rendered and escaped by the server
+          checklist.replaceWith(fresh.firstElementChild);
+        })
+        .catch(function () {});  // the saved preview stays; saving still works
+    }
+
+    function later() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, WAIT_MS);
+    }
+
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    // The autocomplete (select2, through jQuery) announces a choice only through jQuery.
+    if (window.django && window.django.jQuery) {
+      window.django.jQuery(form).on("select2:select select2:clear", later);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", setUp);
+})();

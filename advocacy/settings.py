@@ -252,7 +252,11 @@ AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still
 # Staff sessions last 8 hours from login (SESSION_COOKIE_AGE), not 8 hours from the last click.
 SESSION_SAVE_EVERY_REQUEST = False
 
-LANGUAGE_CODE = "kk"
+# English is the source of every string, so it is what Django falls back to (LANGUAGE_CODE) when a
+# catalog lacks one: a Russian page must never show a Kazakh string instead. A visitor whose
+# browser asks for none of our languages is sent to Kazakh (VISITOR_LANGUAGE).
+LANGUAGE_CODE = "en"
+VISITOR_LANGUAGE = "kk"
 LANGUAGES = [
     ("kk", "Қазақша"),
     ("kk-arab", "قازاق ءتىلى (توتە)"),  # Kazakh in Arabic script (Töte), as CLDR names it

@@ -8,19 +8,21 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import contacts, search, services, staff_exports
 from .fields import EncryptedCharField
-from .models import Case, CaseMerge, Photo, Report, Source
+from .models import Case, CaseMerge, Name, Photo, Report, Source
+from .templatetags.moderation import language_name
 from .workspace import ReviewWorkspace, ValidKeysAutocomplete, summary_field_name, thumbnail
 
 PRIVATE = _("Private: never published, never shared.")
@@ -164,7 +166,9 @@ class CaseAdmin(ReviewWorkspace, SimpleHistoryAdmin):
     @admin.display(description=_("case"), ordering="display_name")
     def label(self, case):
         first_name = next(iter(case.names.all()), None)
-        return case.display_name or (first_name.text if first_name else str(case))
+        return format_html(
+            "<bdi>{}</bdi>", case.display_name or (first_name.text if first_name else str(case))
+        )
 
     @admin.display(description=_("reports"), ordering="report_count")
     def report_count(self, case):
@@ -249,10 +253,10 @@ DONE_MESSAGES = {
 @admin.register(Report)
 class ReportAdmin(ValidKeysAutocomplete, SimpleHistoryAdmin):
     list_display = [
-        "__str__",
-        "created_at",
+        "person",
+        "waited",
         "state",
-        "language",
+        "language_used",
         "consent",
         "case_link",
         "at_office",
@@ -260,6 +264,10 @@ class ReportAdmin(ValidKeysAutocomplete, SimpleHistoryAdmin):
     list_filter = ["state", "consent", "language", "created_at"]
     list_select_related = ["case", "taken_by"]
     search_fields = ["case__display_name", "case__reference"]
+    search_help_text = _(
+        "Any spelling of the person's name, in any script, a reference, or a submitter's "
+        "whole phone number, email, messenger handle or name."
+    )
     autocomplete_fields = ["case"]
     actions = ["mark_spam", "mark_reviewed", "mark_new"]
     readonly_fields = [
@@ -312,11 +320,20 @@ class ReportAdmin(ValidKeysAutocomplete, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False  # reports come through the form, at the office too
 
+    def get_queryset(self, request):
+        names = Prefetch("case__names", queryset=Name.objects.order_by("id"))
+        return super().get_queryset(request).prefetch_related(names)
+
     def get_search_results(self, request, queryset, search_term):
-        """The case's name or reference as before, and a submitter's whole phone number,
-        email, messenger handle or name through their lookup hashes (cases/contacts.py): the
-        database holds these encrypted, so no part of one can be searched."""
+        """The person's name in any spelling and script, folded as public search folds it
+        (cases/names.py); the case's display name or reference; and a submitter's whole phone
+        number, email, messenger handle or name through their lookup hashes (cases/contacts.py):
+        the database holds these encrypted, so no part of one can be searched."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return results, may_have_duplicates
+        cases = search.search_cases(Case.objects.all(), search_term, public_only=False)
+        results = results | queryset.filter(case__in=cases.values("pk"))
         hashes = contacts.hashes_for_search(search_term)
         if hashes:
             matches = Q()
@@ -324,6 +341,20 @@ class ReportAdmin(ValidKeysAutocomplete, SimpleHistoryAdmin):
                 matches |= Q(lookup_hashes__contains=digest)
             results = results | queryset.filter(matches)
         return results, may_have_duplicates
+
+    @admin.display(description=_("person"))
+    def person(self, report):
+        spellings = report.case.names.all() if report.case else []
+        shown = format_html_join(" · ", "<bdi>{}</bdi>", ((name.text,) for name in spellings))
+        return shown or str(report)
+
+    @admin.display(description=_("waiting for"), ordering="created_at")
+    def waited(self, report):
+        return timesince(report.created_at)
+
+    @admin.display(description=_("language used"), ordering="language")
+    def language_used(self, report):
+        return language_name(report.language)
 
     @admin.display(description=_("case"))
     def case_link(self, report):

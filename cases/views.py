@@ -106,9 +106,20 @@ class CountedPaginator(Paginator):
 @require_safe
 @vary_on_headers("Accept-Language", "Cookie")
 def root_redirect(request):
-    """Send a visitor to the language their browser asks for."""
+    """Send a visitor to the language their browser asks for, or to Kazakh."""
     language = get_language_from_request(request, check_path=False)
+    if language == settings.LANGUAGE_CODE and not asks_for(request, language):
+        language = settings.VISITOR_LANGUAGE  # the fallback of the catalogs, not of visitors
     return HttpResponseRedirect(f"/{language}/")
+
+
+def asks_for(request, language: str) -> bool:
+    """Whether the language cookie or the browser's Accept-Language names `language`."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == language:
+        return True
+    header = request.headers.get("accept-language", "")
+    tags = (part.split(";")[0].strip().lower() for part in header.split(","))
+    return any(tag == language or tag.startswith(f"{language}-") for tag in tags)
 
 
 @never_cache

@@ -5,6 +5,8 @@ live preview rendered by the public template, what publication still needs, and 
 publish". Every state change goes through cases/services.py.
 """
 
+import copy
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -27,6 +30,7 @@ from django.views.decorators.csp import csp_override
 
 from . import services
 from .models import Case, Citation, Consent, Event, Name, Photo, Report, Source, Verification
+from .templatetags.moderation import language_name
 from .views import case_page_context
 
 # Fields whose text the relative typed and that the public page shows word for word.
@@ -133,9 +137,9 @@ def summary_field_name(language_code: str) -> str:
     return f"summary_{language_code.replace('-', '_')}"
 
 
-def summary_translation_field(code: str, language: str) -> forms.CharField:
+def summary_translation_field(code: str) -> forms.CharField:
     return forms.CharField(
-        label=format_lazy(_("Public summary, translated: {}"), language),
+        label=format_lazy(_("Public summary, translated: {}"), lazy(language_name, str)(code)),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
     )
@@ -155,12 +159,17 @@ class BaseCaseAdminForm(forms.ModelForm):
         for code, _name in settings.LANGUAGES:
             translated = self.instance.summary_translations.get(code, "")
             self.fields[summary_field_name(code)].initial = translated
+        if "summary_language" in self.fields:  # named in the reader's language, not its own
+            self.fields["summary_language"].choices = [
+                (code, language_name(code)) for code, _name in settings.LANGUAGES
+            ]
         if self.instance.pk:
             self.office_testimony_date = office_testimony_date(self.instance)
             self.fields["cite_office_testimony"].label = gettext(
                 "Cite the testimony recorded at the office on %(date)s"
             ) % {"date": date_format(self.office_testimony_date)}
             self.prefill_from_report()
+            self.checklist = services.publication_checklist(self.case_as_shown())
             self.mark_relative_wording()
             self.mark_problems()
 
@@ -174,6 +183,14 @@ class BaseCaseAdminForm(forms.ModelForm):
             self.initial["verification"] = Verification.TESTIMONY
             self.initial["verification_reason"] = testimony_reason(report)
 
+    def case_as_shown(self) -> Case:
+        """The case with what the form proposes, as it would be saved if staff confirm it."""
+        case = copy.copy(self.instance)
+        for field in ("display_name", "verification", "verification_reason"):
+            if field in self.initial and field in self.fields:
+                setattr(case, field, self.initial[field])
+        return case
+
     def mark_relative_wording(self):
         for field in as_written_by_relative(self.instance) & set(self.fields):
             self.fields[field].widget.attrs["class"] = "from-relative"
@@ -185,7 +202,7 @@ class BaseCaseAdminForm(forms.ModelForm):
 
     def mark_problems(self):
         """What publication still needs, written beside the field that fixes it."""
-        for field, problem in services.publication_checklist(self.instance):
+        for field, problem in self.checklist:
             if field in self.fields:
                 self.fields[field].help_text = format_html(
                     '<strong class="publication-problem">{}</strong> {}',
@@ -212,8 +229,8 @@ CaseAdminForm = type(
     {
         "__module__": __name__,
         **{
-            summary_field_name(code): summary_translation_field(code, language)
-            for code, language in settings.LANGUAGES
+            summary_field_name(code): summary_translation_field(code)
+            for code, _name in settings.LANGUAGES
         },
     },
 )
@@ -281,6 +298,11 @@ class CitationForm(forms.ModelForm):
 class AutocompleteOfValidKeys(AutocompleteSelect):
     """Django's autocomplete looks up whatever key was posted: one that is no row's key would
     fail in the database instead of showing the form again."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = gettext("Type to search")  # also the box's accessible name
+        return attrs
 
     def optgroups(self, name, value, attr=None):
         keys = [key for key in value if key.isascii() and key.isdigit() and int(key) < 2**63]
@@ -540,7 +562,8 @@ class ReviewWorkspace:
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_publish"] = request.user.has_perm("cases.publish_case")
         if obj is not None:
-            context["checklist"] = checklist_items(services.publication_checklist(obj))
+            context["is_nav_sidebar_enabled"] = False  # the workspace needs the width
+            context["checklist"] = checklist_items(context["adminform"].form.checklist)
             context["preview_url"] = reverse("admin:cases_case_preview", args=[obj.pk])
             context["queue_next"] = next_in_queue(obj)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)

@@ -98,19 +98,17 @@ def test_a_report_goes_from_the_queue_to_a_published_page_and_back(live_server, 
     check_step(moderator, live_server, JOURNEY, "case")
     moderator.fill("input[name='display_name']", "A. Y.")
     moderator.check("input[name='photos-0-approved']")
-    moderator.click("#citations-group .add-row a")
     moderator.click("#citations-group .select2-selection")
     moderator.fill(".select2-search__field", "Kazakhstan")  # one request, not one a keystroke
     moderator.click(".select2-results__option >> text=Kazakhstan says")
     moderator.fill("input[name='citations-0-claim']", "Taken to an internment camp")
-    moderator.click("input[name='_continue']")
-    moderator.click("button[value='review']")
-    assert moderator.locator("button[value='publish']").count() == 0  # moderators cannot publish
+    moderator.click("input[name='_publish']")  # for a moderator: save and send for review
+    assert "Save and publish" not in moderator.content()  # moderators cannot publish
     check_step(moderator, live_server, JOURNEY, "sent for review")
 
     editor = log_in(browser, live_server, "editor")
     editor.goto(f"{live_server.url}/admin/cases/case/{report.case_id}/change/")
-    editor.click("button[value='publish']")
+    editor.click("input[name='_publish']")
     assert "The case is published." in editor.locator(".messagelist").inner_text()
     check_step(editor, live_server, JOURNEY, "published")
 

@@ -58,8 +58,8 @@ class FormFields(HTMLParser):
             self.data[self.textarea] += data.removeprefix("\n")
 
 
-def workspace_form(client, case):
-    page = client.get(f"/admin/cases/case/{case.pk}/change/")
+def workspace_form(client, case, headers=None):
+    page = client.get(f"/admin/cases/case/{case.pk}/change/", headers=headers)
     assert page.status_code == 200
     parser = FormFields("case_form")
     parser.feed(page.text)
@@ -76,7 +76,9 @@ def editor_client(client):
     return log_in_to_admin(client, staff_user("editor", "Editor"))
 
 
-def reported_case(consent=Consent.PUBLIC_ANONYMOUS, hometown_detail="", **report_fields):
+def reported_case(
+    consent=Consent.PUBLIC_ANONYMOUS, hometown_detail="", name="Әділғазы Ерғазы", **report_fields
+):
     case = make_case(
         display_name="",
         consent=consent,
@@ -84,7 +86,7 @@ def reported_case(consent=Consent.PUBLIC_ANONYMOUS, hometown_detail="", **report
         situation="detained_camp",
         hometown_detail=hometown_detail,
     )
-    Name.objects.create(case=case, text="Әділғазы Ерғазы")
+    Name.objects.create(case=case, text=name)
     make_report(case=case, consent=consent, relationship="sibling", **report_fields)
     return case
 
@@ -288,3 +290,33 @@ def test_the_workspace_makes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(70):
         assert editor_client.get(f"/admin/cases/case/{case.pk}/change/").status_code == 200
     assert Photo.objects.count() == 5
+
+
+def test_the_index_lists_waiting_reports_with_names_wait_language_and_consent(editor_client):
+    case = reported_case(language="kk")
+    page = editor_client.get("/admin/").text
+    assert "<bdi>Әділғазы Ерғазы</bdi>" in page
+    assert f'href="/admin/cases/case/{case.pk}/change/"' in page
+    assert "Kazakh" in page and "May be published without the legal name" in page
+    assert "Reports waiting, the longest first" in page
+
+
+def test_the_report_list_finds_a_report_by_any_spelling_of_the_name(editor_client):
+    reported_case()
+    other = make_case(display_name="")
+    Name.objects.create(case=other, text="Someone Else")
+    make_report(case=other)
+    for spelling in ("Adilgazy Ergazy", "адилгазы", "ӘДІЛҒАЗЫ"):
+        page = editor_client.get("/admin/cases/report/", {"q": spelling}).text
+        assert "<bdi>Әділғазы Ерғазы</bdi>" in page, spelling
+        assert "Someone Else" not in page, spelling
+
+
+def test_the_report_list_makes_a_constant_number_of_queries(
+    editor_client, django_assert_max_num_queries
+):
+    for _ in range(30):
+        reported_case()
+    with django_assert_max_num_queries(12):
+        page = editor_client.get("/admin/cases/report/").text
+    assert page.count("<bdi>Әділғазы Ерғазы</bdi>") == 30

@@ -46,5 +46,18 @@
     }
   }
 
+  // select2's box is a textbox with no name of its own: give it its field's label.
+  function nameAutocompletes() {
+    document.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach(function (box) {
+      var select = box.closest(".related-widget-wrapper, .form-row, div").querySelector("select");
+      var label = select && document.querySelector("label[for='" + select.id + "']");
+      if (label && !box.hasAttribute("aria-label")) {
+        box.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "").trim());
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", setUp);
+  window.addEventListener("load", nameAutocompletes);
+  document.addEventListener("formset:added", function () { window.setTimeout(nameAutocompletes); });
 })();

@@ -104,6 +104,7 @@ def publish_and_open_the_public_page(hands, live_server):
 
 
 def assert_within_budget(hands, most_actions):
+    print(f"{hands.actions} actions, {hands.characters} characters: {hands.seconds} s")  # -s
     assert hands.actions <= most_actions, f"{hands.actions} actions"
     assert hands.seconds <= 90, (
         f"{hands.seconds} s ({hands.actions} actions, {hands.characters} characters)"

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0009_published_situation_date_index"),
+        ("cases", "0010_task_permissions"),
     ]
 
     operations = [

@@ -4,12 +4,13 @@ from django.apps import AppConfig, apps
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
-# What staff read for the apps and models of django-otp and django-axes, whose own names are
-# English only (django-otp's are not even marked for translation).
+# What staff read for the apps and models of django-otp, django-axes and django-tasks-db, whose
+# own names are English only (django-otp's are not even marked for translation).
 THIRD_PARTY_APPS = {
     "axes": _("Login attempts"),
     "otp_totp": _("Authenticator apps"),
     "otp_static": _("Backup codes"),
+    "django_tasks_database": _("Background tasks"),
 }
 THIRD_PARTY_MODELS = {
     ("otp_totp", "totpdevice"): (_("authenticator app"), _("authenticator apps")),

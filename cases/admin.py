@@ -280,6 +280,7 @@ class ReportAdmin(ValidKeysAutocomplete, SimpleHistoryAdmin):
         "updated_at",
         "photos_sent",
         "possible_duplicates",
+        "workspace_link",
     ]
     fieldsets = [
         (
@@ -287,6 +288,7 @@ class ReportAdmin(ValidKeysAutocomplete, SimpleHistoryAdmin):
             {
                 "fields": [
                     ("state", "language", "created_at"),
+                    "workspace_link",
                     "case",
                     "relationship",
                     "narrative",
@@ -362,6 +364,25 @@ class ReportAdmin(ValidKeysAutocomplete, SimpleHistoryAdmin):
             return "—"
         url = reverse("admin:cases_case_change", args=[report.case_id])
         return format_html('<a href="{}">{}</a>', url, report.case)
+
+    @admin.display(description=_("review"))
+    def workspace_link(self, report):
+        """The one obvious way on from a report: its case's review workspace."""
+        if report.case_id is None:
+            return gettext("Choose the case this report belongs to, below.")
+        url = reverse("admin:cases_case_change", args=[report.case_id])
+        return format_html(
+            '<a class="button" href="{}">{}</a>', url, gettext("Open the review workspace")
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        """The case is chosen here, never edited, added or deleted from a report's page."""
+        form = super().get_form(request, obj, **kwargs)
+        if "case" in form.base_fields:
+            widget = form.base_fields["case"].widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return form
 
     @admin.display(description=_("at the office"), boolean=True)
     def at_office(self, report):

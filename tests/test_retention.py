@@ -83,6 +83,8 @@ def closed_report(*, case_status, report_days=200, case_days=200, state=Report.S
         publish_case(case=case, by=None)
     if case_status == Case.Status.HIDDEN:
         unpublish_case(case=case, by=None, status=Case.Status.HIDDEN, reason="Family asked")
+    # Publishing marks reports reviewed; a relative's addition makes one new again afterwards.
+    Report.objects.filter(pk=report.pk).update(state=state)
     age(report, report_days)
     age(case, case_days)
     return report

@@ -320,3 +320,12 @@ def test_the_report_list_makes_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         page = editor_client.get("/admin/cases/report/").text
     assert page.count("<bdi>Әділғазы Ерғазы</bdi>") == 30
+
+
+def test_the_report_page_leads_to_its_workspace_and_cannot_delete_the_case(editor_client):
+    case = reported_case()
+    report = Report.objects.get(case=case)
+    page = editor_client.get(f"/admin/cases/report/{report.pk}/change/").text
+    assert f'class="button" href="/admin/cases/case/{case.pk}/change/"' in page
+    assert "Open the review workspace" in page
+    assert f"/admin/cases/case/{case.pk}/delete/" not in page

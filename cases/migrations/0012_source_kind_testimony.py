@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0010_task_permissions"),
+        ("cases", "0011_encrypted_report_fields"),
     ]
 
     operations = [

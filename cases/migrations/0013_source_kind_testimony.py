@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_encrypted_report_fields"),
+        ("cases", "0012_public_updated_at"),
     ]
 
     operations = [

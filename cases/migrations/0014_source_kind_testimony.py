@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0012_public_updated_at"),
+        ("cases", "0013_kazakh_arabic_summaries"),
     ]
 
     operations = [

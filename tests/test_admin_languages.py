@@ -51,6 +51,7 @@ FOREIGN_SCRIPTS = {
     "ru": ["kazakh", "arabic", "han"],
     "ug": ["cyrillic", "han"],
     "zh-hans": ["cyrillic", "arabic"],
+    "kk-arab": ["cyrillic", "han"],
 }
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 

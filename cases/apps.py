@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from . import (
             checks,  # noqa: F401 (registers the deploy checks)
+            import_admin,  # noqa: F401 (the import's admin pages, in a module of their own)
             tasks,  # noqa: F401 (connects the open data rebuild to public changes)
         )
         from .publicity import connect_signals

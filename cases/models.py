@@ -684,3 +684,7 @@ class CaseMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_label} → {self.kept}"
+
+
+# Spreadsheet imports live in a room of their own; imported here so Django finds the models.
+from .import_models import ImportedRow, ImportFile, ImportMapping  # noqa: E402, F401

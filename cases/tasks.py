@@ -71,6 +71,18 @@ def backup() -> None:
     call_command("backup")
 
 
+@retried
+def run_import(import_id: int) -> int:
+    """Store a confirmed spreadsheet's rows; run again, it goes on from the first row not stored."""
+    from .imports import run
+    from .models import ImportFile
+
+    import_file = ImportFile.objects.filter(pk=import_id).first()
+    if import_file is None or import_file.status == ImportFile.Status.DONE:
+        return 0
+    return run(import_file)
+
+
 # What `manage.py enqueue_task` and the timers in deploy/ may queue, by name.
 SCHEDULED = {
     "send_moderation_digest": send_moderation_digest,

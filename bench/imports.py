@@ -5,8 +5,8 @@ Run from the project root: `python bench/imports.py` (SQLite in /tmp), or
 BENCH_POSTGRES_URL, as bench/synthetic.py does). The rows are tests/import_files.py's: names
 in four scripts, fuzzy dates, the same people several times, and 1,000 cases recorded before
 to find duplicates among.
-Each phase runs once, timed, with tracemalloc recording its peak memory: the import waits on
-the database far more than it computes, so tracing costs it little.
+Each phase runs once, timed, with tracemalloc recording its peak memory; `--no-memory` times
+without tracemalloc, which slows the dry run (pure Python) several times over.
 """
 
 import argparse
@@ -60,38 +60,38 @@ def existing_cases(count: int) -> None:
     Name.objects.bulk_create(names)
 
 
-def measure(label: str, work, results: dict, rows: int) -> object:
-    tracemalloc.start()
+def measure(label: str, work, results: dict, rows: int, memory: bool) -> object:
+    if memory:
+        tracemalloc.start()
     started = time.perf_counter()
     value = work()
     seconds = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    results[label] = {
-        "seconds": round(seconds, 2),
-        "rows_per_second": round(rows / seconds),
-        "peak_mib": round(peak / 2**20, 1),
-    }
+    results[label] = {"seconds": round(seconds, 2), "rows_per_second": round(rows / seconds)}
+    if memory:
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        results[label]["peak_mib"] = round(peak / 2**20, 1)
     return value
 
 
-def run(rows: int, results: dict) -> None:
+def run(rows: int, results: dict, memory: bool) -> None:
     from cases import imports, spreadsheets
     from cases.models import ImportFile
     from tests.import_files import MAPPING, generate
 
     data = generate(rows=rows, seed=1).csv_bytes()
     table = measure("read and check the file", lambda: spreadsheets.read_table(data, "b.csv"),
-                    results, rows)  # fmt: skip
+                    results, rows, memory)  # fmt: skip
     import_file = imports.receive_upload(data=data, file_name="b.csv", table=table, by=None)
     measure(
         "dry run",
         lambda: imports.check_import(import_file=import_file, mapping=MAPPING, by=None),
         results,
         rows,
+        memory,
     )
     import_file = ImportFile.objects.get(pk=import_file.pk)
-    created = measure("import", lambda: imports.run(import_file), results, rows)
+    created = measure("import", lambda: imports.run(import_file), results, rows, memory)
     results["import"]["cases created"] = created
     results["load average"] = os.getloadavg()
 
@@ -102,13 +102,14 @@ def main() -> None:
     parser.add_argument("--existing", type=int, default=1_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--no-memory", action="store_true", help="time without tracemalloc")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-import-") as work:
         setup_django(arguments.db, Path(work))
         try:
             existing_cases(arguments.existing)
             results: dict = {}
-            run(arguments.rows, results)
+            run(arguments.rows, results, memory=not arguments.no_memory)
         finally:
             from django.db import connections
 

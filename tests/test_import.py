@@ -341,7 +341,7 @@ def test_the_mapping_needs_a_name_column(editor_client):
 def test_an_import_killed_with_its_worker_goes_on_where_it_stopped(settings, transactional_db):
     """A real worker process, killed mid-import: no half row, and the next worker finishes."""
     editor_user = editor()
-    generated = generate(rows=1500, seed=11)
+    generated = generate(rows=600, seed=11)
     data = generated.csv_bytes()
     table = spreadsheets.read_table(data, "big.csv")
     import_file = imports.receive_upload(
@@ -352,19 +352,19 @@ def test_an_import_killed_with_its_worker_goes_on_where_it_stopped(settings, tra
 
     first = WorkerProcess(settings).start()
     deadline = time.monotonic() + 60
-    while ImportedRow.objects.count() < 100 and time.monotonic() < deadline:
+    while ImportedRow.objects.count() < 50 and time.monotonic() < deadline:
         time.sleep(0.02)
     first.kill()
     stored = ImportedRow.objects.count()
     expected = import_file.dry_run["to_import"]
-    assert 100 <= stored < expected, "the worker was not killed in the middle of the import"
+    assert 50 <= stored < expected, "the worker was not killed in the middle of the import"
     # Every row is whole or absent: each case has its report, and no case lacks its row record.
     assert Case.objects.count() == Report.objects.count() == stored
     assert not ImportedRow.objects.filter(case__isnull=True).exists()
 
     second = WorkerProcess(settings).start()
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600  # generous: a loaded machine commits slowly
         while time.monotonic() < deadline:
             import_file.refresh_from_db()
             if import_file.status == ImportFile.Status.DONE:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0012_public_updated_at"),
+        ("cases", "0013_kazakh_arabic_summaries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

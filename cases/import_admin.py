@@ -1,6 +1,6 @@
 """Import in the admin: upload, map the columns, read the dry run, confirm, watch the progress.
 
-For staff whose role has `cases.import_records` (Editors, migration 0015). The steps are views
+For staff whose role has `cases.import_records` (Editors, migration 0016). The steps are views
 of the ImportFile admin; the work is in cases/imports.py, the file checks in spreadsheets.py.
 """
 

@@ -25,7 +25,7 @@ from .factories import make_case
 from .import_files import HEADERS, MAPPING, generate
 from .test_moderation import staff_user
 
-import_roles = importlib.import_module("cases.migrations.0015_import_permission")
+import_roles = importlib.import_module("cases.migrations.0016_import_permission")
 
 
 def editor():

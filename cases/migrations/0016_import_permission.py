@@ -33,6 +33,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0014_imports")]
+    dependencies = [("cases", "0015_imports")]
 
     operations = [migrations.RunPython(grant, revoke)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0013_kazakh_arabic_summaries"),
+        ("cases", "0014_source_kind_testimony"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

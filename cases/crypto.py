@@ -56,18 +56,14 @@ def decrypt(token: bytes) -> bytes:
         ) from None
 
 
-def is_current(token: bytes) -> bool:
-    """Whether the token is already under the first key, so rotation may skip it."""
+def rotated(token: bytes) -> tuple[bytes, bytes | None]:
+    """The plaintext, and the token re-encrypted under the first key, or None when it is already
+    under the first key (rotation skips it). One decryption for a current token."""
     try:
-        _primary(_keys()[0]).decrypt(token)
+        return _primary(_keys()[0]).decrypt(token), None
     except InvalidToken:
-        return False
-    return True
-
-
-def reencrypt(token: bytes) -> bytes:
-    """The same plaintext under the first key."""
-    return encrypt(decrypt(token))
+        plain = decrypt(token)
+    return plain, encrypt(plain)
 
 
 def lookup_hash(kind: str, normalised: str) -> str:

@@ -68,10 +68,13 @@ def _rotated_tokens(values: list) -> tuple[list, list]:
     """The plaintexts of a row's stored values, and the values to store: under the first key."""
     plain, stored = [], []
     for value in values:
-        token = value.encode("ascii") if value else b""
-        plain.append(crypto.decrypt(token).decode() if token else value)
-        current = not token or crypto.is_current(token)
-        stored.append(value if current else crypto.reencrypt(token).decode("ascii"))
+        if not value:
+            plain.append(value)
+            stored.append(value)
+            continue
+        text, token = crypto.rotated(value.encode("ascii"))
+        plain.append(text.decode())
+        stored.append(token.decode("ascii") if token else value)
     return plain, stored
 
 
@@ -111,10 +114,10 @@ def _fresh_name(name: str) -> str:
 def _rotate_file(storage, name: str) -> str | None:
     """The name of the re-encrypted copy, or None when the file is already under the first key."""
     with storage.open(name, "rb") as stored:
-        token = stored.read()
-    if crypto.is_current(token):
+        _plain, token = crypto.rotated(stored.read())
+    if token is None:
         return None
-    return storage.save(_fresh_name(name), ContentFile(crypto.reencrypt(token)))
+    return storage.save(_fresh_name(name), ContentFile(token))
 
 
 def rotate_photos(*, batch_size: int = DEFAULT_BATCH) -> Iterator[Progress]:

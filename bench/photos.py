@@ -8,6 +8,7 @@ includes encrypting the sanitized image and thumbnail, as the private storage do
 
 import io
 import json
+import math
 import os
 import resource
 import statistics
@@ -148,6 +149,39 @@ def peak_memory_mib(data: bytes) -> float:
     return int(out.strip().splitlines()[-1]) / 1024
 
 
+def worst_accepted_files() -> dict[str, bytes]:
+    """For each kind of file decoded whole, the largest the pipeline accepts.
+
+    Sized from the pipeline's own bound for its mode (photos._whole_decode_pixels), so that one
+    pixel more would be refused; flat colour, since the decode's memory does not depend on it.
+    """
+    from PIL import Image
+
+    from cases import photos
+
+    kinds = {
+        "PNG, RGB": ("RGB", "PNG", {}),
+        "PNG, transparent RGBA": ("RGBA", "PNG", {}),
+        "PNG, grey with alpha": ("LA", "PNG", {}),
+        "PNG, palette with transparency": ("P", "PNG", {"transparency": 0}),
+        "WebP, transparent RGBA": ("RGBA", "WEBP", {"quality": 10, "method": 0}),
+        "HEIC, RGB": ("RGB", "HEIF", {"quality": 10}),
+        "PNG, 16-bit grey": ("I;16", "PNG", {}),
+    }
+    files = {}
+    for label, (mode, fmt, params) in kinds.items():
+        probe = io.BytesIO()
+        Image.new(mode, (8, 8)).save(probe, fmt, **params)
+        bound = photos._whole_decode_pixels(Image.open(io.BytesIO(probe.getvalue())))
+        side = min(math.isqrt(min(bound, photos.MAX_PIXELS)), 16383)  # WebP's largest side
+        buffer = io.BytesIO()
+        image = Image.new(mode, (side, side))
+        save_params = params | ({"compress_level": 1} if fmt == "PNG" else {})
+        image.save(buffer, fmt, **save_params)
+        files[f"{label}, {side}x{side} ({side * side / 1e6:.1f} Mpx)"] = buffer.getvalue()
+    return files
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -163,6 +197,7 @@ def main() -> None:
         label = f"refuse {side}x{side} PNG, {len(bomb) // 1024} KiB (ms)"
         rows.append((label, milliseconds(refuse, bomb, RUNS), 50))
     memory = peak_memory_mib(photo)
+    worst = {label: peak_memory_mib(data) for label, data in worst_accepted_files().items()}
 
     width, height = PHOTO_SIZE
     print(f"{width}x{height} JPEG of {len(photo) / 2**20:.1f} MiB with EXIF; {RUNS} runs each")
@@ -173,9 +208,17 @@ def main() -> None:
         figures.append({"measure": label, "median": median, "p95": p95, "budget": budget})
         print(f"{label:<40}{median:>9.2f}{p95:>9.2f}{budget:>9}")
     print(f"{'extra peak RSS, one ingest (MiB)':<40}{memory:>9.1f}{'':>9}{80:>9}")
+    print("extra peak RSS of the worst accepted file of each kind decoded whole (MiB):")
+    for label, mib in worst.items():
+        print(f"  {label:<60}{mib:>9.1f}")
     if "--json" in sys.argv:
         # For bench/run.py, which folds these figures into its table.
-        result = {"photo MiB": len(photo) / 2**20, "rows": figures, "peak MiB": memory}
+        result = {
+            "photo MiB": len(photo) / 2**20,
+            "rows": figures,
+            "peak MiB": memory,
+            "worst accepted peak MiB": worst,
+        }
         Path(sys.argv[sys.argv.index("--json") + 1]).write_text(json.dumps(result, indent=1))
 
 

@@ -6,6 +6,7 @@ Knows nothing of HTTP, forms, models or storage; see DESIGN.md, "Photo pipeline"
 import hashlib
 import io
 import struct
+import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,6 +17,23 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 50_000_000
+# A JPEG is decoded at a fraction of its size (draft), every other format whole: for those, the
+# pixel bound follows from the memory a whole decode and its flattening hold at once, so that no
+# accepted file takes a worker much past this (bench/photos.py measures the worst of each kind).
+MAX_DECODE_BYTES = 256 * 1024 * 1024
+# Bytes per pixel at the peak of a whole decode, by the mode it decodes to, as measured by
+# bench/photos.py (rounded up). Pillow keeps every mode of more than one band in four bytes a
+# pixel; flattening alpha onto white adds copies (a palette is flattened through its palette).
+DECODE_BYTES_PER_PIXEL = {"1": 2, "L": 2, "P": 6, "RGB": 5, "RGBA": 9, "LA": 13, "PA": 13}
+# Through RGBA or a widening conversion (16-bit grey, CMYK, one transparent colour).
+OTHER_MODE_BYTES_PER_PIXEL = 13
+# Pillow's WebP decoder holds several full copies, whatever the mode.
+WEBP_BYTES_PER_PIXEL = 17
+# libheif's own planes live beside Pillow's copy while it decodes.
+HEIF_EXTRA_BYTES_PER_PIXEL = 2
+# One whole decode at a time per process: threads of one process (runserver, gthread workers)
+# would otherwise each hold a decode's peak at once.
+DECODES_AT_ONCE = threading.BoundedSemaphore(1)
 MAX_SIDE = 2560
 THUMBNAIL_SIDE = 480
 JPEG_QUALITY = 85
@@ -89,7 +107,9 @@ def sanitize_photo(fileobj, *, max_pixels: int = MAX_PIXELS) -> SanitizedPhoto:
     Raises PhotoRejected, and nothing else, for any file that is not a single still
     JPEG, PNG, WebP or HEIC photo of at most `max_pixels` pixels.
     """
-    picture, transpose = _clean_copy(_read_bounded(fileobj), max_pixels)
+    data = _read_bounded(fileobj)
+    with DECODES_AT_ONCE:
+        picture, transpose = _clean_copy(data, max_pixels)
     if transpose is not None:
         # Turned only now, once the full-size decode is freed: a photo-sized buffer less.
         picture = picture.transpose(transpose)
@@ -143,11 +163,30 @@ def _clean_copy(data: bytes, max_pixels: int) -> tuple[Image.Image, Image.Transp
 def _open(data: bytes, max_pixels: int) -> Image.Image:
     """Parse only the header, and refuse what is too big or moving before any decoding."""
     image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
-    if image.width * image.height > max_pixels:
+    if image.width * image.height > min(max_pixels, _whole_decode_pixels(image)):
         raise PhotoRejected(TOO_LARGE)
     if image.format not in JPEG_FORMATS and getattr(image, "n_frames", 1) > 1:
         raise PhotoRejected(ANIMATED)
     return image
+
+
+def _whole_decode_pixels(image: Image.Image) -> int:
+    """How many pixels of this file may be decoded whole within MAX_DECODE_BYTES.
+
+    Read from the header only. A JPEG is decoded scaled down (draft), so only MAX_PIXELS holds.
+    """
+    if image.format in JPEG_FORMATS:
+        return MAX_PIXELS
+    if image.format == "WEBP":
+        return MAX_DECODE_BYTES // WEBP_BYTES_PER_PIXEL
+    per_pixel = DECODE_BYTES_PER_PIXEL.get(image.mode, OTHER_MODE_BYTES_PER_PIXEL)
+    if image.mode == "P" and image.palette.mode != "RGB":
+        per_pixel = OTHER_MODE_BYTES_PER_PIXEL  # flattened through RGBA, not its palette
+    elif image.mode in {"L", "RGB"} and "transparency" in image.info:
+        per_pixel = OTHER_MODE_BYTES_PER_PIXEL  # one transparent colour: through RGBA
+    if image.format == "HEIF":
+        per_pixel += HEIF_EXTRA_BYTES_PER_PIXEL
+    return MAX_DECODE_BYTES // per_pixel
 
 
 def _decode(data: bytes, max_pixels: int) -> Image.Image:
@@ -164,6 +203,8 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
 
 def _flattened(image: Image.Image) -> Image.Image:
     """Convert to L or RGB, compositing any transparency on white, as JPEG has none."""
+    if image.mode == "P" and image.palette.mode == "RGB":
+        return _palette_on_white(image)
     if "transparency" in image.info or image.mode in {"LA", "La", "PA", "RGBA", "RGBa"}:
         # convert() to the same mode would copy a possibly 200 MB image for nothing.
         rgba = image if image.mode == "RGBA" else image.convert("RGBA")
@@ -177,6 +218,25 @@ def _flattened(image: Image.Image) -> Image.Image:
         return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
     if image.mode == "1":
         return image.convert("L")
+    return image.convert("RGB")
+
+
+def _palette_on_white(image: Image.Image) -> Image.Image:
+    """A palette image flattened through its palette: each colour composited on white once.
+
+    The same result as through RGBA, without a four-byte copy of every pixel.
+    """
+    colours = image.getpalette("RGB")
+    alphas = image.info.get("transparency", b"")
+    if isinstance(alphas, int):  # one fully transparent index
+        alphas = bytes(255 if index != alphas else 0 for index in range(len(colours) // 3))
+    flat = []
+    for index in range(len(colours) // 3):
+        alpha = alphas[index] if index < len(alphas) else 255
+        rgb = colours[3 * index : 3 * index + 3]
+        flat += [round((value * alpha + 255 * (255 - alpha)) / 255) for value in rgb]
+    image.info.pop("transparency", None)
+    image.putpalette(flat, "RGB")
     return image.convert("RGB")
 
 

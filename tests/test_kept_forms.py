@@ -117,3 +117,11 @@ def test_an_addition_past_the_limit_comes_back_with_the_text(client, settings):
     report.refresh_from_db()
     assert "another camp" not in report.narrative
     assert Photo.objects.count() == 0
+
+
+def test_a_form_kept_past_the_limit_with_a_mistake_names_each_element_once(client, settings):
+    settings.REPORT_RATE_LIMIT = {"limit": 0, "window": 3600}
+    page = client.post(URL, typed_report() | {"names-0-text": "", "names-1-text": ""}).text
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert "form-problem" in ids
+    assert len(ids) == len(set(ids)), sorted(i for i in set(ids) if ids.count(i) > 1)

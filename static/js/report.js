@@ -58,7 +58,8 @@
     var field = document.querySelector(
       "form [aria-invalid=true], form input.is-invalid, form select.is-invalid, form textarea.is-invalid"
     );
-    var target = field || document.getElementById("form-errors") || document.querySelector("h1");
+    var target = field || document.getElementById("form-errors") ||
+      document.getElementById("form-problem") || document.querySelector("h1");
     if (!target) return;
     if (!field && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
     target.focus();

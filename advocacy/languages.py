@@ -37,6 +37,15 @@ def language_tag(code: str) -> str:
     return code
 
 
+def asks_for(request, language: str) -> bool:
+    """Whether the language cookie or the browser's Accept-Language names `language`."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == language:
+        return True
+    header = request.headers.get("accept-language", "")
+    tags = (part.split(";")[0].strip().lower() for part in header.split(","))
+    return any(tag == language or tag.startswith(f"{language}-") for tag in tags)
+
+
 # The <html> element opens a page, within its first few hundred bytes.
 _HEAD_BYTES = 512
 

@@ -161,7 +161,7 @@ class CaseAdmin(ReviewWorkspace, SimpleHistoryAdmin):
 
     def view_on_site(self, case):
         """Only a published case has a public page to view."""
-        return case.get_absolute_url() if case.is_published and case.reference else None
+        return case.get_absolute_url() if case.is_published else None
 
     @admin.display(description=_("case"), ordering="display_name")
     def label(self, case):

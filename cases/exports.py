@@ -105,7 +105,8 @@ def public_case_records(absolute_url) -> Iterator[dict]:
     """
     published = Case.objects.published()
     names = _RowsByCase(
-        Name.objects.filter(is_public=True, case__in=published)
+        Name.objects.public()
+        .filter(case__in=published)
         .order_by("case_id", "pk")
         .iterator(chunk_size=CHUNK_SIZE)
     )

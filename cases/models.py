@@ -117,20 +117,42 @@ class Verification(models.TextChoices):
     CORROBORATED = "corroborated", _("corroborated by independent sources")
 
 
+class CaseStatus(models.TextChoices):
+    """A case's moderation status (Case.Status); module-level so that Meta can name it."""
+
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    PUBLISHED = "published", _("published")
+    HIDDEN = "hidden", _("hidden")
+
+
+# What "published" means, once: staff published the case, so it has its public reference.
+# Read by the index condition, the QuerySets (published_condition) and Case.is_published.
+PUBLISHED_LOOKUPS = (("status", CaseStatus.PUBLISHED), ("reference__isnull", False))
+
+
+def published_condition(prefix: str = "") -> models.Q:
+    """PUBLISHED_LOOKUPS as a filter; `prefix` reaches the case through a relation ("case__")."""
+    return models.Q(**{f"{prefix}{lookup}": value for lookup, value in PUBLISHED_LOOKUPS})
+
+
+def _holds(instance, lookup: str, value) -> bool:
+    """One of PUBLISHED_LOOKUPS (an exact value or __isnull) evaluated on a loaded instance."""
+    field, _sep, operator = lookup.partition("__")
+    current = getattr(instance, field)
+    return (current is None) == value if operator == "isnull" else current == value
+
+
 class CaseQuerySet(models.QuerySet):
     def published(self):
         """The only cases any public page, feed, sitemap, export or search may read."""
-        return self.filter(status=Case.Status.PUBLISHED, reference__isnull=False)
+        return self.filter(published_condition())
 
 
 class Case(models.Model):
     """One missing or detained person: the record staff curate from relatives' reports."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        IN_REVIEW = "in_review", _("in review")
-        PUBLISHED = "published", _("published")
-        HIDDEN = "hidden", _("hidden")
+    Status = CaseStatus
 
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
@@ -215,10 +237,10 @@ class Case(models.Model):
         ordering = ["-published_at", "-created_at"]
         indexes = [
             models.Index(fields=["status", "-published_at"]),
-            # MIN and MAX of it bound the public year filter (views.situation_years).
+            # MIN and MAX of it bound the public year filter (public.situation_years).
             models.Index(
                 fields=["situation_date"],
-                condition=models.Q(status="published", reference__isnull=False),
+                condition=published_condition(),
                 name="case_published_situation_date",
             ),
         ]
@@ -258,7 +280,8 @@ class Case(models.Model):
 
     @property
     def is_published(self):
-        return self.status == self.Status.PUBLISHED
+        """What Case.objects.published() selects, read from this instance's own fields."""
+        return all(_holds(self, lookup, value) for lookup, value in PUBLISHED_LOOKUPS)
 
     @property
     def consent_allows_publication(self):
@@ -277,6 +300,12 @@ class Case(models.Model):
             else Precision.YEAR
         )
         return format_fuzzy_date(self.birth_date, precision)
+
+
+class NameQuerySet(models.QuerySet):
+    def public(self):
+        """Spellings staff marked as shown: the only names public pages and search may read."""
+        return self.filter(is_public=True)
 
 
 class Name(models.Model):
@@ -299,6 +328,8 @@ class Name(models.Model):
         help_text=_("Only when consent allows the name to be published."),
     )
     key = models.CharField(_("search key"), max_length=1000, editable=False, db_index=True)
+
+    objects = NameQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("name")
@@ -454,12 +485,11 @@ class PhotoQuerySet(models.QuerySet):
         Approved by a moderator, of a published case whose family allowed its photos to be
         published. services.reconcile_public_photos makes public storage hold exactly these.
         """
-        return self.filter(
-            approved=True,
-            case__status=Case.Status.PUBLISHED,
-            case__reference__isnull=False,
-            case__photo_consent=True,
-        )
+        return self.filter(published_condition("case__"), approved=True, case__photo_consent=True)
+
+    def shown(self):
+        """Public photos whose public copy exists: what public pages link to."""
+        return self.public().exclude(public_name="")
 
 
 def private_photo_path(instance, filename):
@@ -538,6 +568,17 @@ class Photo(models.Model):
         return storages["default"].url(self.public_name) if self.public_name else ""
 
 
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Sources cited by at least one published case: the coverage public pages list.
+
+        EXISTS rather than a join and DISTINCT, which de-duplicated every citation row of the
+        published cases for each count and page.
+        """
+        citing = Citation.objects.public().filter(source=models.OuterRef("pk"))
+        return self.filter(models.Exists(citing))
+
+
 class Source(models.Model):
     """A piece of coverage that case pages cite."""
 
@@ -568,6 +609,8 @@ class Source(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = SourceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
@@ -580,8 +623,15 @@ class Source(models.Model):
         return reverse("cases:source_detail", kwargs={"pk": self.pk})
 
     @property
-    def published(self):
+    def published_on(self):
+        """The date published, formatted at its precision ("March 2018")."""
         return format_fuzzy_date(self.published_date, self.published_date_precision)
+
+
+class CitationQuerySet(models.QuerySet):
+    def public(self):
+        """Citations by published cases: the only ones public pages may read."""
+        return self.filter(published_condition("case__"))
 
 
 class Citation(models.Model):
@@ -601,6 +651,8 @@ class Citation(models.Model):
         help_text=_("Paragraph, page or timestamp."),
     )
     excerpt = models.TextField(_("excerpt"), blank=True)
+
+    objects = CitationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -79,7 +79,7 @@ def _values(instance, fields) -> tuple:
 
 
 def _case(case: Case):
-    if case.status != Case.Status.PUBLISHED or case.reference is None:
+    if not case.is_published:
         return None
     return _values(case, PUBLIC_CASE_FIELDS)
 

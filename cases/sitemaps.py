@@ -7,8 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Case
-from .views import sources_citing_public_cases
+from .models import Case, Source
 
 # 50,000 URLs per file is the protocol's limit; each of ours carries five alternates.
 URLS_PER_FILE = 10_000
@@ -79,7 +78,7 @@ class CaseSitemap(QuerySetSitemap):
 
 class SourceSitemap(QuerySetSitemap):
     def items(self):
-        return sources_citing_public_cases().only("pk").order_by("pk")
+        return Source.objects.public().only("pk").order_by("pk")
 
 
 SITEMAPS = {"pages": PageSitemap, "cases": CaseSitemap, "sources": SourceSitemap}

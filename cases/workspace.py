@@ -30,8 +30,8 @@ from django.views.decorators.csp import csp_override
 
 from . import services
 from .models import Case, Citation, Consent, Event, Name, Photo, Report, Source, Verification
+from .public import case_page_context
 from .templatetags.moderation import language_name
-from .views import case_page_context
 
 # Fields whose text the relative typed and that the public page shows word for word.
 RELATIVE_WORDING_FIELDS = ["hometown_detail", "last_known_place"]

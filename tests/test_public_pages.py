@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from cases.models import Case, Citation, Name, Photo, Prefecture, Situation
+from cases.public import CASES_PER_PAGE
 from cases.services import publish_case
-from cases.views import CASES_PER_PAGE
 
 from .factories import make_case, make_photo, make_published_case, make_source
 

@@ -32,3 +32,10 @@ def test_unpublishing_takes_a_case_out_at_once():
     assert not Case.objects.published().exists()
     case.refresh_from_db()
     assert case.hidden_reason == "family withdrew consent"
+
+
+@pytest.mark.parametrize("status", Case.Status.values)
+@pytest.mark.parametrize("reference", [None, "REF23456"])
+def test_is_published_says_what_the_queryset_selects(status, reference):
+    case = make_case(status=status, reference=reference)
+    assert case.is_published == Case.objects.published().filter(pk=case.pk).exists()

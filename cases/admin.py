@@ -9,7 +9,7 @@ from django.contrib.admin import widgets
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,7 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import contacts, search, services, staff_exports
+from . import contacts, search, services, staff_exports, storage
 from .fields import EncryptedCharField
 from .models import Case, CaseMerge, Name, Photo, Report, Source
 from .templatetags.moderation import language_name
@@ -397,14 +397,8 @@ class ReportAdmin(ValidKeysAutocomplete, SimpleHistoryAdmin):
         return duplicate_links(report.case) if report.case else "—"
 
     def save_model(self, request, obj, form, change):
-        """Attaching a report to another case goes through the service, photos and consent too."""
-        new_case = obj.case
-        if change and "case" in form.changed_data and new_case is not None:
-            obj.case = Report.objects.get(pk=obj.pk).case
-            super().save_model(request, obj, form, change)
-            services.attach_report(report=obj, case=new_case, by=request.user)
-        else:
-            super().save_model(request, obj, form, change)
+        """Through the service: a report moved to another case takes its photos and consent."""
+        services.save_report_edit(report=obj, by=request.user)
 
     def _mark(self, request, queryset, state):
         for report in queryset:
@@ -447,10 +441,8 @@ class PhotoAdmin(SimpleHistoryAdmin):
         return False  # photos arrive only through the sanitizing pipeline
 
     def save_model(self, request, obj, form, change):
-        """Moving a photo to another case or changing its approval goes through the service."""
-        previous_case_id = Photo.objects.filter(pk=obj.pk).values_list("case_id", flat=True).first()
-        super().save_model(request, obj, form, change)
-        services.edit_photo(photo=obj, by=request.user, previous_case_id=previous_case_id)
+        """Through the service: approval, and a move to another case, reach public storage."""
+        services.save_photo_edit(photo=obj, by=request.user)
 
     def _set_approved(self, request, queryset, approved):
         count = services.set_photo_approval(photos=queryset, approved=approved, by=request.user)
@@ -484,17 +476,9 @@ class PhotoAdmin(SimpleHistoryAdmin):
         if variant not in ("image", "thumbnail") or not self.has_view_permission(request, photo):
             raise Http404
         try:
-            return private_file_response(getattr(photo, variant))
+            return storage.private_file_response(getattr(photo, variant))
         except FileNotFoundError:  # moved by a key rotation since the row was read
             raise Http404 from None
-
-
-def private_file_response(field):
-    """Stream a private photo, decrypted (cases/storage.py): neither nginx nor the bucket can."""
-    response = FileResponse(field.open("rb"), content_type="image/jpeg")
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @admin.register(Source)

@@ -281,6 +281,25 @@ def mark_report(*, report: Report, state: str, by) -> Report:
     return report
 
 
+def save_report_edit(*, report: Report, by) -> Report:
+    """Save staff's edit of a report (a redaction, its relationship, the case it belongs to).
+
+    A report moved to another case goes through attach_report, so that its photos and the
+    case's consent follow; `report` carries the edit, the database still the stored case.
+    """
+    require_permission(by, "cases.change_report")
+    with transaction.atomic():
+        stored_case_id = Report.objects.filter(pk=report.pk).values_list("case_id", flat=True).get()
+        new_case = report.case
+        moves = new_case is not None and new_case.pk != stored_case_id
+        if moves:
+            report.case_id = stored_case_id
+        report.save()
+        if moves:
+            attach_report(report=report, case=new_case, by=by)
+    return report
+
+
 def attach_report(*, report: Report, case: Case, by) -> Report:
     """Move a report to an existing case; its photos follow it."""
     require_permission(by, "cases.change_report")
@@ -365,11 +384,21 @@ def set_photo_approval(*, photos, approved: bool, by) -> int:
     return len(photos)
 
 
-def edit_photo(*, photo: Photo, by, previous_case_id=None) -> Photo:
-    """After staff edited a photo (its case, approval, kind or description) in the admin."""
+def save_photo_edit(*, photo: Photo, by) -> Photo:
+    """Save staff's edit of a photo (its case, kind, description or approval).
+
+    A change of approval goes through set_photo_approval, as the admin's actions do; a photo
+    moved to another case leaves the old case's page and may join the new one's.
+    """
     require_permission(by, "cases.change_photo")
     with removing_files_on_failure() as written, transaction.atomic():
-        reconcile_public_photos(case_ids=[previous_case_id, photo.case_id], written=written)
+        stored = Photo.objects.select_for_update().values("case_id", "approved").get(pk=photo.pk)
+        approved, photo.approved = photo.approved, stored["approved"]
+        photo.save()
+        if approved != stored["approved"]:
+            set_photo_approval(photos=[photo], approved=approved, by=by)
+            photo.approved = approved
+        reconcile_public_photos(case_ids=[stored["case_id"], photo.case_id], written=written)
     return photo
 
 

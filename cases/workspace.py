@@ -498,13 +498,18 @@ class ReviewWorkspace:
         return kwargs
 
     def save_formset(self, request, form, formset, change):
-        """A new source described in a citation row is created through the service first."""
+        """A new source described in a citation row is created through the service first; a
+        photo's approval is set through the service after the row's other fields are saved."""
         if formset.model is Citation:
             for row in formset.forms:
                 wanted = row.has_changed() and not marked_for_deletion(row)
                 if wanted and (fields := row.new_source_fields()):
                     row.instance.source = services.add_source(by=request.user, **fields)
+        approvals = held_back_approvals(formset) if formset.model is Photo else {}
         super().save_formset(request, form, formset, change)
+        for approved in (True, False):
+            if photos := [photo for photo, wanted in approvals.items() if wanted is approved]:
+                services.set_photo_approval(photos=photos, approved=approved, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -620,6 +625,17 @@ class ReviewWorkspace:
         )
         checklist = services.publication_checklist(form.instance, has_citation=bool(citations))
         return preview, checklist
+
+
+def held_back_approvals(formset) -> dict:
+    """The approvals the photo rows change, each row's instance put back to its stored approval
+    so that saving the row leaves approval to services.set_photo_approval."""
+    approvals = {}
+    for row in formset.forms:
+        if row.instance.pk and "approved" in row.changed_data and not marked_for_deletion(row):
+            approvals[row.instance] = row.instance.approved
+            row.instance.approved = row.initial["approved"]
+    return approvals
 
 
 def marked_for_deletion(row) -> bool:

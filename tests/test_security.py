@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from cases import ratelimit
-from cases.admin import private_file_response
+from cases.storage import private_file_response
 
 from .conftest import ENCRYPTION_KEYS_ENV
 from .factories import make_case, make_photo, make_published_case

@@ -97,7 +97,6 @@ class SanitizedPhoto:
     width: int
     height: int
     sha256: str
-    content_type: str = "image/jpeg"
     extension: str = ".jpg"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 from django_otp.oath import totp
 from playwright.sync_api import sync_playwright
@@ -22,6 +22,53 @@ ENCRYPTION_KEYS_ENV = {
     "FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1vZi10aGUtdGVzdHM=",
     "LOOKUP_HASH_KEY": "production-like-lookup-key-of-the-tests",
 }
+
+
+def redis_url_of_this_worker(redis_url: str, worker: str | None) -> str:
+    """The Redis database of one pytest-xdist worker: the configured one plus the worker's number.
+
+    Tests empty the cache between them (FLUSHDB), so two workers sharing a database would wipe
+    each other's rate limits and cached pages in mid-test.
+    """
+    if not redis_url or not worker:
+        return redis_url
+    parts = urllib.parse.urlsplit(redis_url)
+    base = int(parts.path.strip("/") or 0)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{base + int(worker.removeprefix('gw'))}"))
+
+
+# Tests of the Redis cache itself use their own database, apart from the suite's REDIS_URL.
+SCRATCH_REDIS_URL = redis_url_of_this_worker(
+    "redis://127.0.0.1:6379/12", os.environ.get("PYTEST_XDIST_WORKER")
+)
+
+
+def redis_answers() -> bool:
+    """Whether a Redis server runs here for the tests that need one (CI starts it)."""
+    import redis
+
+    try:
+        return redis.Redis.from_url(SCRATCH_REDIS_URL).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_database_per_worker():
+    """Settings were read before any fixture runs, so the worker's database is set over them,
+    and in the environment for the processes tests start (task worker, fresh settings)."""
+    url = redis_url_of_this_worker(
+        os.environ.get("REDIS_URL", ""), os.environ.get("PYTEST_XDIST_WORKER")
+    )
+    if url == os.environ.get("REDIS_URL", ""):
+        yield
+        return
+    from django.conf import settings
+
+    os.environ["REDIS_URL"] = url
+    caches = {alias: config | {"LOCATION": url} for alias, config in settings.CACHES.items()}
+    with override_settings(CACHES=caches, REDIS_URL=url):
+        yield
 
 
 @pytest.fixture
@@ -92,6 +139,17 @@ def isolated_open_data(settings, tmp_path):
     return settings.OPEN_DATA_DIR
 
 
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Fail the test if any pixels get decoded."""
+    from PIL import ImageFile
+
+    def load(self):
+        raise AssertionError("pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+
+
 def authenticator(user):
     """The staff member's authenticator app, set up and confirmed (as /admin/2fa/setup/ does)."""
     device, _ = AuthenticatorDevice.objects.get_or_create(user=user, defaults={"name": "phone"})
@@ -141,6 +199,22 @@ def watched(page):
         lambda r: r.url.startswith(("http:", "https:")) and page.requested_urls.append(r.url),
     )
     return page
+
+
+def log_in_through_the_browser(hands, live_server, user, password):
+    """Staff sign in to the admin as a person does: address, three fields, Enter.
+
+    hands is a Playwright page, or a wrapper with its fill and press that counts the actions
+    (and the page as `.page`).
+    """
+    page = getattr(hands, "page", hands)
+    page.goto(f"{live_server.url}/admin/")
+    hands.fill("#id_username", user.username)
+    hands.fill("#id_password", password)
+    hands.fill("#id_otp_token", current_code(authenticator(user)))
+    hands.press("#id_otp_token", "Enter")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return hands
 
 
 @pytest.fixture

@@ -1,8 +1,13 @@
 """Small helpers that build rows for tests, with only what a test cares about spelled out."""
 
+import importlib
 import io
+import struct
+import zlib
 from datetime import date
 
+from django.apps import apps
+from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from PIL import Image
 
@@ -48,6 +53,17 @@ def jpeg_bytes(size=(64, 48), color=(200, 30, 30)):
     return buffer.getvalue()
 
 
+def forged_png(width, height, mode="1"):
+    """A real 1x1 PNG of mode whose header then claims width x height pixels, its CRC fixed up:
+    a decompression bomb as the pipeline first sees it."""
+    buffer = io.BytesIO()
+    Image.new(mode, (1, 1)).save(buffer, "PNG")
+    data = bytearray(buffer.getvalue())
+    data[16:24] = struct.pack(">II", width, height)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    return bytes(data)
+
+
 def make_photo(case, *, approved=True, **fields):
     data = jpeg_bytes()
     photo = Photo(case=case, approved=approved, width=64, height=48, **fields)
@@ -55,3 +71,31 @@ def make_photo(case, *, approved=True, **fields):
     photo.thumbnail.save(f"{random_code(20)}.jpg", ContentFile(data), save=False)
     photo.save()
     return photo
+
+
+# The migrations that give the staff roles their permissions, each with its function, in order.
+# A transactional test flushes the groups that migrating made; staff_user() grants them again as
+# a migrated database has them (test_factories checks that no such migration is missing here).
+ROLE_MIGRATIONS = {
+    "0004_roles": "create_roles",
+    "0010_task_permissions": "grant",
+    "0016_import_permission": "grant",
+}
+
+
+def grant_roles_as_migrated():
+    for module, function in ROLE_MIGRATIONS.items():
+        getattr(importlib.import_module(f"cases.migrations.{module}"), function)(apps, None)
+
+
+def staff_user(username, role, password="x" * 16):
+    """A staff member in one of the roles (Moderator, Editor), with the role's migrated rights."""
+    grant_roles_as_migrated()
+    user = User.objects.create_user(username, password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def files_under(root):
+    """Every file below root, as sorted paths relative to it."""
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())

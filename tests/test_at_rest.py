@@ -33,8 +33,7 @@ from cases.models import Case, Photo, Report
 from cases.storage import raw_storage
 
 from .conftest import log_in_to_admin
-from .factories import jpeg_bytes
-from .test_moderation import staff_user
+from .factories import jpeg_bytes, staff_user
 from .test_report_form import report_post, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,10 +11,9 @@ from PIL import Image
 from cases import photos, services
 from cases.models import Case, Photo
 
-from .conftest import authenticator, current_code, watched
-from .factories import make_source
+from .conftest import authenticator, log_in_through_the_browser, watched
+from .factories import make_source, staff_user
 from .journeys import check_step
-from .test_moderation import staff_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,12 +53,9 @@ def submitted_report():
 
 def log_in(browser, live_server, username):
     page = watched(browser.new_page())
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.fill("#id_otp_token", current_code(authenticator(User.objects.get(username=username))))
-    page.click("input[type=submit]")
-    return page
+    return log_in_through_the_browser(
+        page, live_server, User.objects.get(username=username), PASSWORD
+    )
 
 
 def user(username, role):

@@ -13,7 +13,7 @@ from django.utils import translation
 from cases import services
 from cases.models import Case, Photo, Report, Source
 
-from .conftest import authenticator, current_code, watched
+from .conftest import log_in_through_the_browser, watched
 from .factories import make_source
 from .journeys import check_step
 from .test_browser_moderation import PASSWORD, sanitized, user
@@ -80,12 +80,7 @@ def russian_page(browser_page, width=1280, height=900):
 
 
 def log_in(hands, live_server, username):
-    hands.page.goto(f"{live_server.url}/admin/")
-    hands.fill("#id_username", username)
-    hands.fill("#id_password", PASSWORD)
-    hands.fill("#id_otp_token", current_code(authenticator(User.objects.get(username=username))))
-    hands.press("#id_otp_token", "Enter")
-    hands.page.wait_for_url(f"{live_server.url}/admin/")
+    log_in_through_the_browser(hands, live_server, User.objects.get(username=username), PASSWORD)
 
 
 def open_waiting_report_and_approve_its_photo(hands, report):

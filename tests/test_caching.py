@@ -23,6 +23,7 @@ from cases.caching import (
 from cases.models import Case, Citation, Name
 from cases.services import publish_case, unpublish_case
 
+from .conftest import SCRATCH_REDIS_URL, redis_answers
 from .factories import make_case, make_photo, make_published_case, make_source
 
 pytestmark = pytest.mark.django_db
@@ -299,15 +300,6 @@ def test_a_shared_cache_keeps_pages_until_the_next_edit(settings, tmp_path):
 # A shared cache (Redis in production) with this process's own copy in front of it ------------
 
 
-def redis_answers():
-    try:
-        import redis
-
-        return redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
-    except Exception:
-        return False
-
-
 class Clock:
     def __init__(self):
         self.now = 1000.0
@@ -324,7 +316,7 @@ def shared_cache(settings, monkeypatch):
     settings.CACHES = {
         "default": {
             "BACKEND": "advocacy.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
+            "LOCATION": SCRATCH_REDIS_URL,
             "KEY_PREFIX": "advocacy-page-test",
         }
     }

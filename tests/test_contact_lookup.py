@@ -12,8 +12,7 @@ from cases import contacts, retention
 from cases.models import Case, Report
 
 from .conftest import log_in_to_admin
-from .factories import make_case, make_report
-from .test_moderation import staff_user
+from .factories import make_case, make_report, staff_user
 
 pytestmark = pytest.mark.django_db
 

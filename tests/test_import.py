@@ -21,9 +21,8 @@ from cases.dates import Precision, UnreadableDate, parse_fuzzy_date
 from cases.models import Case, Consent, ImportedRow, ImportFile, ImportMapping, Name, Report
 
 from .conftest import WorkerProcess, log_in_to_admin
-from .factories import make_case
+from .factories import make_case, staff_user
 from .import_files import HEADERS, MAPPING, generate
-from .test_moderation import staff_user
 
 import_roles = importlib.import_module("cases.migrations.0016_import_permission")
 

@@ -18,8 +18,7 @@ from cases.models import Photo, Report
 from cases.storage import raw_storage
 
 from .conftest import log_in_to_admin
-from .factories import make_case, make_photo, make_report
-from .test_moderation import staff_user
+from .factories import make_case, make_photo, make_report, staff_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

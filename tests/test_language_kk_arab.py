@@ -11,13 +11,13 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, translation
 
-from cases.dates import Precision
-from cases.models import Case, Citation, Event
+from cases.models import Case, Citation
 from cases.tote import to_tote
 
 from .conftest import log_in_to_admin
-from .factories import make_case, make_photo, make_published_case, make_report, make_source
-from .test_languages import ALLOWED, VisibleText
+from .factories import make_case, make_report
+from .public_site import make_case_with_every_public_field, public_paths, visible_text
+from .test_languages import ALLOWED
 from .test_report_form import report_post
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +38,7 @@ _LATIN = re.compile(r"[A-Za-z][A-Za-z'’]+")
 
 def foreign_words(html: str) -> set[str]:
     """Cyrillic and Latin words a visitor sees, less names, codes, formats and addresses."""
-    parser = VisibleText()
-    parser.feed(html)
-    text = re.sub(r"(https?://|/)\S+", " ", " ".join(parser.parts))
+    text = visible_text(html)
     words = set(_CYRILLIC.findall(text)) | set(_LATIN.findall(text))
     return {
         word
@@ -52,49 +50,15 @@ def foreign_words(html: str) -> set[str]:
 @pytest.fixture
 def site_in_tote():
     """Published content written in Töte, so a Cyrillic or Latin word left is our UI's."""
-    source = make_source(
-        title=to_tote("Қазақстан хабары"), publisher=to_tote("Хабар"), url="https://news.example/1"
-    )
-    case = make_published_case(
-        source=source,
-        display_name="Әділ Ерғазы",
-        public_summary=to_tote("Ерғазы 2017 жылы лагерьге апарылды."),
-        hometown_detail=to_tote("Күнес"),
+    return make_case_with_every_public_field(
         names=["Әділ Ерғазы", "Adil Yergazy", to_tote("Әділ Ерғазы")],
-        photo_consent=True,
-        birth_date=date(1985, 1, 1),
+        write=to_tote,
+        excerpt="ەرعازى",
     )
-    Event.objects.create(
-        case=case,
-        kind=Event.Kind.DETAINED,
-        date=date(2017, 3, 9),
-        date_precision=Precision.DAY,
-        place=to_tote("Күнес"),
-    )
-    make_photo(case, alt_text=to_tote("Сурет"))
-    Citation.objects.filter(case=case).update(claim=to_tote("Ұсталды"), excerpt="ەرعازى")
-    return case
-
-
-def public_paths(case):
-    return [
-        "/kk-arab/",
-        "/kk-arab/report/",
-        "/kk-arab/report/status/",
-        "/kk-arab/cases/",
-        f"/kk-arab/cases/?q={to_tote('Ерғазы')}",
-        "/kk-arab/cases/?q=nobody-by-this-name",
-        f"/kk-arab/cases/{case.reference}/",
-        "/kk-arab/sources/",
-        f"/kk-arab/sources/{case.citations.first().source_id}/",
-        "/kk-arab/stats/",
-        "/kk-arab/about/",
-        "/kk-arab/cases/NOSUCHREF/",
-    ]
 
 
 def test_every_public_page_reads_in_tote_right_to_left(client, site_in_tote):
-    for path in public_paths(site_in_tote):
+    for path in public_paths(site_in_tote, "kk-arab", query=to_tote("Ерғазы")):
         response = client.get(path)
         assert TAG in response.text, path
         left = foreign_words(response.text)

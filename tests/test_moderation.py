@@ -1,27 +1,22 @@
 """Staff moderate in admin: queues, review, photos, publishing, roles, merging, history."""
 
-import importlib
-
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from cases.models import Case, CaseMerge, Citation, Consent, Name, Photo, Report, Situation
 from cases.services import publish_case
 
 from .conftest import log_in_to_admin
-from .factories import make_case, make_photo, make_published_case, make_report, make_source
+from .factories import (
+    make_case,
+    make_photo,
+    make_published_case,
+    make_report,
+    make_source,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
-
-roles_migration = importlib.import_module("cases.migrations.0004_roles")
-
-
-def staff_user(username, role):
-    roles_migration.create_roles(apps, None)  # transactional tests flush the migrated groups
-    user = User.objects.create_user(username, password="x" * 16, is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from cases.models import Report
 
-from .factories import make_case, make_report
-from .test_moderation import staff_user
+from .factories import make_case, make_report, staff_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,9 @@ from django.core.exceptions import ValidationError
 from cases.models import Case, Citation, Consent, Photo, Situation
 from cases.services import publish_case, unpublish_case
 
-from .factories import make_case, make_photo, make_published_case, make_source
+from .factories import files_under, make_case, make_photo, make_published_case, make_source
 
 pytestmark = pytest.mark.django_db
-
-
-def files_under(root):
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
 def test_publishing_refuses_without_public_consent():

@@ -13,7 +13,7 @@ from PIL import Image
 from cases.forms import TIMESTAMP_SALT
 from cases.models import Case, Name, Photo, Report
 
-from .factories import jpeg_bytes
+from .factories import files_under, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -69,10 +69,6 @@ def image_bytes(fmt, size=(40, 30), mode="RGB", **save_args):
     buffer = io.BytesIO()
     Image.new(mode, size, "red").save(buffer, fmt, **save_args)
     return buffer.getvalue()
-
-
-def files_under(root):
-    return sorted(p for p in root.rglob("*") if p.is_file())
 
 
 def nothing_stored(isolated_media):

@@ -12,7 +12,7 @@ from cases.models import Case, Citation, Photo, Report
 from cases.retention import CONTACT_FIELDS
 from cases.services import publish_case, unpublish_case
 
-from .factories import make_case, make_photo, make_report, make_source
+from .factories import files_under, make_case, make_photo, make_report, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +27,6 @@ CONTACTS = {
 def age(obj, days):
     """Pretend the row was last changed `days` ago (auto_now fields can only be set this way)."""
     type(obj).objects.filter(pk=obj.pk).update(updated_at=timezone.now() - timedelta(days=days))
-
-
-def files_under(root):
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
 def purge(*args, capture):

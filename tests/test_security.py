@@ -12,7 +12,7 @@ from django.test import override_settings
 from cases import ratelimit
 from cases.storage import private_file_response
 
-from .conftest import ENCRYPTION_KEYS_ENV
+from .conftest import ENCRYPTION_KEYS_ENV, SCRATCH_REDIS_URL, redis_answers
 from .factories import make_case, make_photo, make_published_case
 
 pytestmark = pytest.mark.django_db
@@ -119,21 +119,12 @@ def test_one_bucket_without_the_other_is_refused():
     assert "Set both S3_PUBLIC_BUCKET and S3_PRIVATE_BUCKET" in result.stderr
 
 
-def redis_answers():
-    try:
-        import redis
-
-        return redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
-    except Exception:
-        return False
-
-
 @pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
 def test_rate_limits_are_shared_through_redis(rf):
     redis_cache = {
         "default": {
             "BACKEND": "advocacy.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
+            "LOCATION": SCRATCH_REDIS_URL,
             "KEY_PREFIX": "advocacy-test",
         }
     }
@@ -148,7 +139,7 @@ def test_rate_limits_are_shared_through_redis(rf):
 
 def test_sessions_use_redis_when_redis_url_is_set():
     code = "import advocacy.settings as s; print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'])"
-    result = run_python(code, REDIS_URL="redis://127.0.0.1:6379/15")
+    result = run_python(code, REDIS_URL=SCRATCH_REDIS_URL)
     assert result.stdout.split() == [
         "django.contrib.sessions.backends.cached_db",
         "advocacy.cache.RedisCache",
@@ -160,7 +151,7 @@ def test_the_redis_cache_keeps_one_client_and_still_reads_what_it_wrote():
     redis_cache = {
         "default": {
             "BACKEND": "advocacy.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
+            "LOCATION": SCRATCH_REDIS_URL,
             "KEY_PREFIX": "advocacy-client-test",
         }
     }

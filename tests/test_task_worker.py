@@ -23,8 +23,7 @@ from cases.management.commands.run_worker import requeue_orphans
 from cases.services import unpublish_case
 
 from .conftest import log_in_to_admin
-from .factories import make_published_case
-from .test_moderation import staff_user
+from .factories import make_published_case, staff_user
 
 task_roles = importlib.import_module("cases.migrations.0010_task_permissions")
 

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from cases.models import Case, Citation, Consent, Name, Photo, Report, Source, Verification
 
 from .conftest import log_in_to_admin
-from .factories import make_case, make_photo, make_report, make_source
-from .test_moderation import staff_user
+from .factories import make_case, make_photo, make_report, make_source, staff_user
 
 pytestmark = pytest.mark.django_db
 

@@ -43,6 +43,17 @@ SCRATCH_REDIS_URL = redis_url_of_this_worker(
 )
 
 
+def scratch_redis_caches(key_prefix: str) -> dict:
+    """CACHES for a test of the Redis cache as production configures it, on the scratch database."""
+    return {
+        "default": {
+            "BACKEND": "advocacy.cache.RedisCache",
+            "LOCATION": SCRATCH_REDIS_URL,
+            "KEY_PREFIX": key_prefix,
+        }
+    }
+
+
 def redis_answers() -> bool:
     """Whether a Redis server runs here for the tests that need one (CI starts it)."""
     import redis

@@ -23,7 +23,7 @@ from cases.caching import (
 from cases.models import Case, Citation, Name
 from cases.services import publish_case, unpublish_case
 
-from .conftest import SCRATCH_REDIS_URL, redis_answers
+from .conftest import redis_answers, scratch_redis_caches
 from .factories import make_case, make_photo, make_published_case, make_source
 
 pytestmark = pytest.mark.django_db
@@ -313,13 +313,7 @@ def shared_cache(settings, monkeypatch):
     """Redis as in production, the page cache's own memory on a clock the test moves."""
     if not redis_answers():
         pytest.skip("no Redis on 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "advocacy.cache.RedisCache",
-            "LOCATION": SCRATCH_REDIS_URL,
-            "KEY_PREFIX": "advocacy-page-test",
-        }
-    }
+    settings.CACHES = scratch_redis_caches("advocacy-page-test")
     settings.PAGE_CACHE_RECHECK_MS = 1000
     clock = Clock()
     monkeypatch.setattr(local_pages, "clock", clock)

@@ -12,7 +12,12 @@ from django.test import override_settings
 from cases import ratelimit
 from cases.storage import private_file_response
 
-from .conftest import ENCRYPTION_KEYS_ENV, SCRATCH_REDIS_URL, redis_answers
+from .conftest import (
+    ENCRYPTION_KEYS_ENV,
+    SCRATCH_REDIS_URL,
+    redis_answers,
+    scratch_redis_caches,
+)
 from .factories import make_case, make_photo, make_published_case
 
 pytestmark = pytest.mark.django_db
@@ -121,13 +126,7 @@ def test_one_bucket_without_the_other_is_refused():
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
 def test_rate_limits_are_shared_through_redis(rf):
-    redis_cache = {
-        "default": {
-            "BACKEND": "advocacy.cache.RedisCache",
-            "LOCATION": SCRATCH_REDIS_URL,
-            "KEY_PREFIX": "advocacy-test",
-        }
-    }
+    redis_cache = scratch_redis_caches("advocacy-test")
     with override_settings(CACHES=redis_cache):
         caches["default"].clear()
         request = rf.post("/en/report/", REMOTE_ADDR="203.0.113.9")
@@ -148,13 +147,7 @@ def test_sessions_use_redis_when_redis_url_is_set():
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
 def test_the_redis_cache_keeps_one_client_and_still_reads_what_it_wrote():
-    redis_cache = {
-        "default": {
-            "BACKEND": "advocacy.cache.RedisCache",
-            "LOCATION": SCRATCH_REDIS_URL,
-            "KEY_PREFIX": "advocacy-client-test",
-        }
-    }
+    redis_cache = scratch_redis_caches("advocacy-client-test")
     with override_settings(CACHES=redis_cache):
         cache = caches["default"]
         cache.set("page", {"generation": 7}, 60)

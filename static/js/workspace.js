@@ -58,6 +58,11 @@
   }
 
   document.addEventListener("DOMContentLoaded", setUp);
+  // Django's autocomplete builds its boxes in a jQuery ready handler, registered before this
+  // deferred script ran; a ready handler of ours runs after it, whatever "load" waits for.
+  if (window.django && window.django.jQuery) {
+    window.django.jQuery(nameAutocompletes);
+  }
   window.addEventListener("load", nameAutocompletes);
   document.addEventListener("formset:added", function () { window.setTimeout(nameAutocompletes); });
 })();

@@ -23,6 +23,7 @@ from . import contacts, search, services, staff_exports, storage
 from .fields import EncryptedCharField
 from .models import Case, CaseMerge, Name, Photo, Report, Source
 from .templatetags.moderation import language_name
+from .wgeid_admin import FamilyStepInline, WgeidAnswersOnReport, WgeidRecordInline
 from .workspace import ReviewWorkspace, ValidKeysAutocomplete, summary_field_name, thumbnail
 
 PRIVATE = _("Private: never published, never shared.")
@@ -139,6 +140,7 @@ class CaseAdmin(ReviewWorkspace, SimpleHistoryAdmin):
         (_("Dates of this record"), {"fields": [("created_at", "updated_at")]}),
     ]
     actions = ["export_for_partners"]
+    inlines = [*ReviewWorkspace.inlines, WgeidRecordInline, FamilyStepInline]
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -251,7 +253,7 @@ DONE_MESSAGES = {
 
 
 @admin.register(Report)
-class ReportAdmin(ValidKeysAutocomplete, SimpleHistoryAdmin):
+class ReportAdmin(WgeidAnswersOnReport, ValidKeysAutocomplete, SimpleHistoryAdmin):
     list_display = [
         "person",
         "waited",

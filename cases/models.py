@@ -738,5 +738,7 @@ class CaseMerge(models.Model):
         return f"{self.merged_label} → {self.kept}"
 
 
-# Spreadsheet imports live in a room of their own; imported here so Django finds the models.
+# Spreadsheet imports and the WGEID elements live in rooms of their own; imported here so Django
+# finds the models.
 from .import_models import ImportedRow, ImportFile, ImportMapping  # noqa: E402, F401
+from .wgeid_models import FamilyStep, WgeidAnswers, WgeidRecord  # noqa: E402, F401

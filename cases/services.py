@@ -27,6 +27,8 @@ from .models import (
     random_code,
 )
 from .publicity import public_data_changed, public_timestamp
+from .wgeid import fill_from_report, fold_into
+from .wgeid_models import FamilyStep, WgeidAnswers
 
 REFERENCE_LENGTH = 8
 
@@ -192,10 +194,12 @@ def submit_report(
     photos: list,
     language: str,
     taken_by=None,
+    wgeid: dict | None = None,
 ) -> tuple[Report, str]:
     """Store a relative's report as a new draft case; returns the report and its receipt code.
 
-    The case, names, report and photos are stored together or not at all.
+    The case, names, report, photos and the answers for the WGEID (`wgeid`, fields of
+    WgeidAnswers; only when the relative gave any) are stored together or not at all.
     """
     with removing_files_on_failure() as written, transaction.atomic():
         case = Case.objects.create(
@@ -206,6 +210,9 @@ def submit_report(
         new_report = Report(case=case, language=language, taken_by=taken_by, **report)
         code = new_report.issue_receipt()
         new_report.save()
+        if wgeid:
+            WgeidAnswers.objects.create(report=new_report, **wgeid)
+            fill_from_report(case=case, report=new_report)
         store_photos(report=new_report, photos=photos, written=written)
     return new_report, code
 
@@ -308,6 +315,8 @@ def attach_report(*, report: Report, case: Case, by) -> Report:
         report.case = case
         report.save(update_fields=["case", "updated_at"])
         _move_photos(report.photos.all(), to=case)
+        FamilyStep.objects.filter(report=report).update(case=case)  # they follow their report
+        fill_from_report(case=case, report=report)
         restrict_consent(case=case, consent=report.consent, photo_consent=report.photo_consent)
         reconcile_public_photos(case_ids=[old_case_id, case.pk], written=written)
     return report
@@ -352,6 +361,7 @@ def merge_cases(*, kept: Case, duplicate: Case, by) -> CaseMerge:
             "photos": _move_photos(duplicate.photos.all(), to=kept),
             "citations": duplicate.citations.update(case=kept),
             "events": duplicate.events.update(case=kept),
+            "family_steps": duplicate.family_steps.count(),
         }
         if kept.is_published and any(moved[key] for key in ("names", "citations", "events")):
             # Moved by UPDATE, which no signal sees: the kept case's page shows them now.
@@ -363,6 +373,7 @@ def merge_cases(*, kept: Case, duplicate: Case, by) -> CaseMerge:
             moved=moved,
             merged_by=by,
         )
+        fold_into(kept=kept, duplicate=duplicate)
         duplicate.delete()
         restrict_consent(
             case=kept, consent=duplicate.consent, photo_consent=duplicate.photo_consent

@@ -80,6 +80,7 @@ ROLE_MIGRATIONS = {
     "0004_roles": "create_roles",
     "0010_task_permissions": "grant",
     "0016_import_permission": "grant",
+    "0018_wgeid": "grant",
 }
 
 

@@ -207,8 +207,9 @@ def published_case(n: int, label: str, *, published_at=None, photo_consent: bool
     from django.utils import timezone
 
     from cases import names
+    from cases.codes import CODE_ALPHABET, REFERENCE_LENGTH
     from cases.dates import Precision
-    from cases.models import CODE_ALPHABET, Case, Consent, Ethnicity, Prefecture, Sex, Situation
+    from cases.models import Case, Consent, Ethnicity, Prefecture, Sex, Situation
 
     def nth(choices, step=1):
         return choices.values[(n // step) % len(choices.values)]
@@ -222,7 +223,8 @@ def published_case(n: int, label: str, *, published_at=None, photo_consent: bool
         **derived,
         public_summary="A synthetic case for the benchmarks; no such person exists.",
         status=Case.Status.PUBLISHED,
-        reference="S" + "".join(CODE_ALPHABET[(n >> (5 * i)) & 31] for i in range(7)),
+        reference="S"
+        + "".join(CODE_ALPHABET[(n >> (5 * i)) & 31] for i in range(REFERENCE_LENGTH - 1)),
         published_at=published_at or timezone.now(),
         consent=Consent.PUBLIC_NAMED,
         photo_consent=photo_consent,

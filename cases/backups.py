@@ -51,7 +51,7 @@ class BackupError(Exception):
 
 
 def default_backup_dir() -> Path:
-    return Path(getattr(settings, "BACKUP_DIR", settings.BASE_DIR / "backups"))
+    return Path(settings.BACKUP_DIR)
 
 
 def _sha256_of(path: Path) -> str:

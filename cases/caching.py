@@ -14,6 +14,7 @@ page as it was just before the edit. The process that made the edit forgets at o
 who are never served from the cache, always see the current state.
 """
 
+import enum
 import functools
 import hashlib
 import pickle
@@ -146,10 +147,27 @@ def _bump_committed() -> None:
     public_data_changed.send(sender=None, generation=_bump())
 
 
+class CacheReach(enum.Enum):
+    """Who sees what the default cache holds, which decides how far this process may trust it."""
+
+    NOBODY = "nobody"  # the dummy cache keeps nothing
+    PROCESS = "process"  # a memory cache is one process's own
+    SHARED = "shared"  # Redis: every process sees every write
+
+
+def cache_reach() -> CacheReach:
+    """The one place that looks at which cache backend is configured."""
+    backend = caches["default"]
+    if isinstance(backend, DummyCache):
+        return CacheReach.NOBODY
+    if isinstance(backend, LocMemCache):
+        return CacheReach.PROCESS
+    return CacheReach.SHARED
+
+
 def page_timeout() -> int:
     """How long a page may be served from the cache without being rendered again."""
-    process_local = isinstance(caches["default"], LocMemCache)
-    return LOCAL_PAGE_TIMEOUT if process_local else PAGE_TIMEOUT
+    return LOCAL_PAGE_TIMEOUT if cache_reach() is CacheReach.PROCESS else PAGE_TIMEOUT
 
 
 def per_generation(name: str, compute):
@@ -189,7 +207,7 @@ def _recheck_seconds() -> float:
 
     A per-process memory cache is this process's already, and a dummy cache means no caching.
     """
-    if isinstance(caches["default"], LocMemCache | DummyCache):
+    if cache_reach() is not CacheReach.SHARED:
         return 0.0
     return settings.PAGE_CACHE_RECHECK_MS / 1000
 

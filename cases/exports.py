@@ -22,13 +22,12 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
 
-from .caching import LOCAL_PAGE_TIMEOUT, current_generation
+from .caching import LOCAL_PAGE_TIMEOUT, CacheReach, cache_reach, current_generation
+from .csv_cells import csv_cell
 from .dates import Precision
 from .models import Case, Citation, Name
 
@@ -58,9 +57,6 @@ CSV_COLUMNS = [
     "citations",
 ]
 
-# Spreadsheets run cells that start with these as formulas; data must never run.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 _JSON = DjangoJSONEncoder(ensure_ascii=False, indent=1)
 
 # A build killed half-way (a worker's timeout, a restart) leaves its temporary file behind; a
@@ -85,15 +81,6 @@ def fuzzy_iso(value, precision: str) -> str | None:
     if precision == Precision.MONTH:
         return f"{value:%Y-%m}"
     return f"{value:%Y}"
-
-
-def birth_year_precision(case: Case) -> str | None:
-    """Only the year of birth is published; this says whether that year is itself approximate."""
-    if case.birth_date is None:
-        return None
-    if case.birth_date_precision == Precision.ABOUT_YEAR:
-        return Precision.ABOUT_YEAR
-    return Precision.YEAR
 
 
 def public_case_records(absolute_url) -> Iterator[dict]:
@@ -152,7 +139,7 @@ def case_record(case: Case, names, citations, absolute_url) -> dict:
         "public_names": [{"text": name.text, "script": name.script} for name in names],
         "sex": case.sex,
         "birth_year": case.birth_date.year if case.birth_date else None,
-        "birth_year_precision": birth_year_precision(case),
+        "birth_year_precision": case.birth_year_precision,
         "ethnicity": case.ethnicity,
         "hometown_prefecture": case.hometown_prefecture,
         "hometown_detail": case.hometown_detail,
@@ -202,7 +189,7 @@ def write_csv(file, absolute_url) -> None:
     writer = csv.writer(file)
     writer.writerow(CSV_COLUMNS)
     for record in public_case_records(absolute_url):
-        writer.writerow([_cell(value) for value in _csv_row(record)])
+        writer.writerow([csv_cell(value) for value in _csv_row(record)])
 
 
 def _csv_row(record: dict) -> list:
@@ -231,11 +218,6 @@ def _citation_text(citation: dict) -> str:
 def _iso(value) -> str:
     """The same text as in the JSON file."""
     return DjangoJSONEncoder().default(value) if value else ""
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 WRITERS = {"json": write_json, "csv": write_csv}
@@ -438,10 +420,10 @@ def _may_serve(file) -> bool:
     process's generation, so the file is trusted only as long as a cached page would be. The
     dummy cache keeps no generation at all, so every request builds.
     """
-    backend = caches["default"]
-    if isinstance(backend, DummyCache):
+    reach = cache_reach()
+    if reach is CacheReach.NOBODY:
         return False
-    if isinstance(backend, LocMemCache):
+    if reach is CacheReach.PROCESS:
         return time.time() - os.fstat(file.fileno()).st_mtime < LOCAL_PAGE_TIMEOUT
     return True
 

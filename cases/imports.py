@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import names
+from . import codes, names
 from .dates import UnreadableDate, parse_fuzzy_date
 from .models import (
     Case,
@@ -40,7 +40,6 @@ from .models import (
     Sex,
     Situation,
     Source,
-    random_code,
 )
 from .services import require_permission
 from .spreadsheets import Table
@@ -567,7 +566,7 @@ def receive_upload(*, data: bytes, file_name: str, table: Table, by) -> ImportFi
         mapping=suggested_mapping(table.headers),
         uploaded_by=by,
     )
-    import_file.data.save(f"{random_code(24)}.upload", ContentFile(data), save=False)
+    import_file.data.save(f"{codes.file_token()}.upload", ContentFile(data), save=False)
     import_file.save()
     return import_file
 

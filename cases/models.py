@@ -1,8 +1,6 @@
 """The record: cases (people), their names, relatives' reports, photos, and the coverage cited."""
 
 import hashlib
-import secrets
-import unicodedata
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -14,30 +12,10 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import contacts, names
+from .codes import new_receipt_code, normalise_code
 from .dates import Precision, format_fuzzy_date
 from .fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from .storage import private_storage
-
-# Crockford's base32 without I, L, O, U: readable aloud and on a phone, no look-alikes.
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-# The alphabet leaves out letters that look like digits; a person copying a code by hand or
-# reading it from a photo may still type them, so they are read as the digits they resemble.
-LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
-# Spaces and every kind of dash or hyphen a phone keyboard may insert between the groups.
-CODE_SEPARATORS = str.maketrans(
-    "", "", " \t\n\r\u00a0\u2009\u202f-\u2010\u2011\u2012\u2013\u2014\u2212_."
-)
-
-
-def normalise_code(code: str) -> str:
-    """A code as typed (any case, groups apart, look-alike letters) in the form it was issued."""
-    # NFKC first: a Chinese or Japanese keyboard may type full-width letters and digits.
-    folded = unicodedata.normalize("NFKC", code).upper()
-    return folded.translate(CODE_SEPARATORS).translate(LOOK_ALIKES)
-
-
-def random_code(length: int) -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
 class Consent(models.TextChoices):
@@ -292,14 +270,19 @@ class Case(models.Model):
         return format_fuzzy_date(self.situation_date, self.situation_date_precision)
 
     @property
+    def birth_year_precision(self) -> str | None:
+        """Only the year of birth is ever shown: a full date would help an adversary identify
+        the family. Whether that year is itself approximate; None when no birth date is known."""
+        if self.birth_date is None:
+            return None
+        if self.birth_date_precision == Precision.ABOUT_YEAR:
+            return Precision.ABOUT_YEAR
+        return Precision.YEAR
+
+    @property
     def born(self):
-        """The year of birth only: a full date would help an adversary identify the family."""
-        precision = (
-            Precision.ABOUT_YEAR
-            if self.birth_date_precision == Precision.ABOUT_YEAR
-            else Precision.YEAR
-        )
-        return format_fuzzy_date(self.birth_date, precision)
+        """The year of birth, at birth_year_precision."""
+        return format_fuzzy_date(self.birth_date, self.birth_year_precision or Precision.YEAR)
 
 
 class NameQuerySet(models.QuerySet):
@@ -445,8 +428,6 @@ class Report(models.Model):
             {field: getattr(self, field) for field in contacts.FIELD_KINDS}
         )
 
-    RECEIPT_LENGTH = 16
-
     class Progress(models.TextChoices):
         """What a relative is told about their report, in plain words."""
 
@@ -468,14 +449,15 @@ class Report(models.Model):
 
     @staticmethod
     def hash_receipt(code: str) -> str:
-        """Receipts carry 80 random bits: a plain hash already makes a stolen table useless."""
+        """Receipts carry 80 random bits (codes.RECEIPT_LENGTH): a plain hash already makes a
+        stolen table useless."""
         return hashlib.sha256(normalise_code(code).encode()).hexdigest()
 
     def issue_receipt(self) -> str:
         """Set a new receipt and return its code: the only time the code exists in clear."""
-        code = random_code(self.RECEIPT_LENGTH)
+        code = new_receipt_code()
         self.receipt_hash = self.hash_receipt(code)
-        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+        return code
 
 
 class PhotoQuerySet(models.QuerySet):

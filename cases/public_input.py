@@ -13,8 +13,8 @@ import unicodedata
 from django.http import QueryDict
 from django.utils.http import urlencode
 
-from . import names
-from .models import CODE_ALPHABET, Prefecture, Situation
+from . import codes, names
+from .models import Prefecture, Situation
 
 # The longest search text accepted: several spellings of a full name fit in it.
 MAX_TEXT_LENGTH = 200
@@ -104,9 +104,9 @@ def canonical_query(query: QueryDict, parameters: dict) -> CanonicalQuery:
 
 
 class ReferenceConverter:
-    """A case's public reference: services.REFERENCE_LENGTH characters of CODE_ALPHABET."""
+    """A case's public reference (codes.REFERENCE_PATTERN)."""
 
-    regex = f"[{CODE_ALPHABET}]{{8}}"
+    regex = codes.REFERENCE_PATTERN
 
     def to_python(self, value: str) -> str:
         return value

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from advocacy.staff_auth import is_verified_staff
 
 from . import error_pages, ratelimit, services
+from .codes import new_receipt_code
 from .forms import (
     START_TOKEN_MAX_AGE,
     AddInformationForm,
@@ -28,7 +29,7 @@ from .forms import (
     started_at,
     typed_values,
 )
-from .models import Report, random_code
+from .models import Report
 
 SESSION_REPORT = "receipt_report_id"
 # A relative may leave the status page open on a shared phone; the access lapses.
@@ -179,8 +180,7 @@ def uploaded_file_names(request) -> list[str]:
 
 def fake_receipt() -> str:
     """What a dropped automated post is shown: a code shaped like a real one, stored nowhere."""
-    code = random_code(Report.RECEIPT_LENGTH)
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+    return new_receipt_code()
 
 
 def report_from_session(request):

@@ -33,25 +33,26 @@ class PurgeSummary:
     dry_run: bool
 
 
-def retention_days(name: str, default: int) -> int:
-    days = getattr(settings, name, default)
+def retention_days(name: str) -> int:
+    """A retention period from settings, where its default lives (advocacy/settings.py)."""
+    days = getattr(settings, name)
     if not isinstance(days, int) or days < 0:
         raise ImproperlyConfigured(f"{name} must be a whole number of days, not {days!r}")
     return days
 
 
 def expired_spam(*, now: datetime) -> QuerySet[Report]:
-    """Spam unchanged for SPAM_RETENTION_DAYS (default 30)."""
-    cutoff = now - timedelta(days=retention_days("SPAM_RETENTION_DAYS", 30))
+    """Spam unchanged for SPAM_RETENTION_DAYS."""
+    cutoff = now - timedelta(days=retention_days("SPAM_RETENTION_DAYS"))
     return Report.objects.filter(state=Report.State.SPAM, updated_at__lt=cutoff)
 
 
 def expired_contacts(*, now: datetime) -> QuerySet[Report]:
-    """Closed reports, unchanged for CONTACT_RETENTION_DAYS (default 180), that still hold contacts.
+    """Closed reports, unchanged for CONTACT_RETENTION_DAYS, that still hold contacts.
 
     Closed: spam, or reviewed with its case published or hidden (and the case unchanged too).
     """
-    cutoff = now - timedelta(days=retention_days("CONTACT_RETENTION_DAYS", 180))
+    cutoff = now - timedelta(days=retention_days("CONTACT_RETENTION_DAYS"))
     closed_case = Q(
         state=Report.State.REVIEWED,
         case__status__in=[Case.Status.PUBLISHED, Case.Status.HIDDEN],
@@ -72,7 +73,7 @@ def expired_login_records(*, now: datetime) -> list[QuerySet]:
     only tell whoever seizes a backup where the staff work from. Lockout counters (AccessAttempt)
     are left to axes: they expire with the cool-off.
     """
-    cutoff = now - timedelta(days=retention_days("LOGIN_LOG_RETENTION_DAYS", 90))
+    cutoff = now - timedelta(days=retention_days("LOGIN_LOG_RETENTION_DAYS"))
     return [
         model.objects.filter(attempt_time__lt=cutoff) for model in (AccessLog, AccessFailureLog)
     ]

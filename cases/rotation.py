@@ -7,7 +7,6 @@ so a run that was killed is simply started again: it passes quickly over what is
 carries on. Only when a run ends without error may the old key be removed.
 """
 
-import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -17,8 +16,9 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 
 from . import contacts, crypto
+from .codes import file_token
 from .fields import EncryptedMixin
-from .models import CODE_ALPHABET, Photo, Report
+from .models import Photo, Report
 from .storage import raw_storage
 
 DEFAULT_BATCH = 500
@@ -107,8 +107,7 @@ def _fresh_name(name: str) -> str:
     """A new random name beside the old one: a re-encrypted file never overwrites its original,
     so a kill at any moment leaves every photo readable."""
     path = PurePosixPath(name)
-    token = "".join(secrets.choice(CODE_ALPHABET.lower()) for _ in range(26))
-    return str(path.with_name(f"{token}{path.suffix}"))
+    return str(path.with_name(f"{file_token()}{path.suffix}"))
 
 
 def _rotate_file(storage, name: str) -> str | None:

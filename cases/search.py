@@ -7,7 +7,6 @@ the characters of Han names; SQLite scans. Both rank alike (`_rank`).
 """
 
 import difflib
-import re
 from functools import reduce
 from operator import add, or_
 
@@ -17,15 +16,11 @@ from django.db.models.functions import Cast, Greatest, Least, Length
 from django.db.models.lookups import Contains
 from django.utils.translation import gettext as _
 
-from . import names
-from .models import CODE_ALPHABET, Name, Prefecture
+from . import codes, names
+from .models import Name, Prefecture
 
 # Written between the parts of a Han name; `names.han_text` drops them, so the lookup must too.
 HAN_SEPARATORS = ("·", "・", "•", "‧", " ", "-")
-# Crockford base32 reads O as 0 and I, L as 1, so a reference copied by hand still resolves.
-_REFERENCE_MISREADINGS = str.maketrans({"O": "0", "I": "1", "L": "1"})
-# services.REFERENCE_LENGTH characters; not imported, as services may come to use search.
-_REFERENCE = re.compile(f"[{CODE_ALPHABET}]{{8}}")
 # A broad query ("Gul", "Ma") matches thousands of names at 100,000 cases. Joining every one to
 # its case to rank them costs more than the latency budget (DESIGN.md), and no one pages that far:
 # search keeps the best names only, and a more complete name narrows the search.
@@ -63,7 +58,7 @@ def search_cases(queryset, text: str, *, public_only: bool = True):
     holds the cases of the MAX_MATCHES best-matching names at most. Text shaped like a reference
     costs one query here, as "reference or name" in one query cannot use the indexes.
     """
-    reference = _as_reference(text)
+    reference = codes.as_reference(text)
     if reference and queryset.filter(reference=reference).exists():
         return queryset.filter(reference=reference)
     matching = matching_names(text, public_only=public_only, using=queryset.db)
@@ -219,8 +214,3 @@ def _rank(words: list[str]):
         for word in words
     ]
     return (coverage + reduce(add, starts, Value(0.0)) / Value(float(len(words) or 1))) / 2
-
-
-def _as_reference(text: str) -> str:
-    candidate = re.sub(r"[\s-]", "", text).upper().translate(_REFERENCE_MISREADINGS)
-    return candidate if _REFERENCE.fullmatch(candidate) else ""

@@ -1,6 +1,5 @@
 """Workflows that span several models, each in one transaction: publish, unpublish, and more."""
 
-import secrets
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -13,8 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from . import codes
 from .models import (
-    CODE_ALPHABET,
     Case,
     CaseMerge,
     Citation,
@@ -24,13 +23,10 @@ from .models import (
     Report,
     Situation,
     Source,
-    random_code,
 )
 from .publicity import public_data_changed, public_timestamp
 from .wgeid import fill_from_report, fold_into
 from .wgeid_models import FamilyStep, WgeidAnswers
-
-REFERENCE_LENGTH = 8
 
 
 def publication_checklist(case: Case, *, has_citation: bool | None = None) -> list[tuple[str, str]]:
@@ -72,7 +68,7 @@ def publication_problems(case: Case) -> list[str]:
 def _new_reference() -> str:
     """Random rather than sequential, so references reveal nothing of unpublished cases."""
     while True:
-        reference = random_code(REFERENCE_LENGTH)
+        reference = codes.random_code(codes.REFERENCE_LENGTH)
         if not Case.objects.filter(reference=reference).exists():
             return reference
 
@@ -180,9 +176,8 @@ def reconcile_public_photos(*, case_ids, written: list) -> None:
 
 def _copy_to_public(photo: Photo, public: Storage) -> str:
     """A fresh random name each time, so a public URL says nothing about the private file."""
-    token = "".join(secrets.choice(CODE_ALPHABET.lower()) for _ in range(26))
     with photo.image.open("rb") as private_file:
-        return public.save(f"photos/{token}.jpg", ContentFile(private_file.read()))
+        return public.save(f"photos/{codes.file_token()}.jpg", ContentFile(private_file.read()))
 
 
 @sensitive_variables()
@@ -249,9 +244,7 @@ def store_photos(*, report: Report, photos: list, written: list) -> None:
             sha256=sanitized.sha256,
         )
         for field, data in ((photo.image, sanitized.image), (photo.thumbnail, sanitized.thumbnail)):
-            field.save(
-                f"{random_code(26).lower()}{sanitized.extension}", ContentFile(data), save=False
-            )
+            field.save(f"{codes.file_token()}{sanitized.extension}", ContentFile(data), save=False)
             written.append((field.storage, field.name))
         photo.save()
 

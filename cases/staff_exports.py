@@ -4,6 +4,7 @@ import csv
 
 from django.http import HttpResponse
 
+from .csv_cells import csv_cell
 from .models import Consent
 
 PARTNER_FIELDS = [
@@ -38,11 +39,5 @@ def partner_csv_response(queryset) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow([name for name, _value in PARTNER_FIELDS])
     for case in partner_cases(queryset):
-        writer.writerow([neutralise(value(case)) for _name, value in PARTNER_FIELDS])
+        writer.writerow([csv_cell(value(case)) for _name, value in PARTNER_FIELDS])
     return response
-
-
-def neutralise(value):
-    """Spreadsheets run cells starting with = + - @ as formulas: a relative's text must not."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

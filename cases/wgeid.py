@@ -173,7 +173,7 @@ def step_cell(step: FamilyStep) -> str:
 
 def wgeid_csv_row(case: Case) -> list[str]:
     """The case's values for WGEID_CSV_COLUMNS, as plain text. Not escaped: the caller's CSV
-    writer passes each cell through staff_exports.neutralise, as every staff CSV does."""
+    writer passes each cell through csv_cells.csv_cell, as every CSV the site writes does."""
     record = record_of(case)
     values = {
         "case_id": case.pk,

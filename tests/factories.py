@@ -11,8 +11,9 @@ from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from PIL import Image
 
+from cases.codes import random_code
 from cases.dates import Precision
-from cases.models import Case, Citation, Consent, Name, Photo, Report, Source, random_code
+from cases.models import Case, Citation, Consent, Name, Photo, Report, Source
 from cases.services import publish_case
 
 

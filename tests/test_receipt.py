@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from cases.models import CODE_ALPHABET, Report, normalise_code
+from cases.codes import CODE_ALPHABET, normalise_code
+from cases.models import Report
 from cases.receipt_files import image_data_url, text_data_url
 
 from .factories import make_report

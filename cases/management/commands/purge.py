@@ -17,9 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         summary = purge(dry_run=dry_run)
-        spam_days = retention_days("SPAM_RETENTION_DAYS", 30)
-        contact_days = retention_days("CONTACT_RETENTION_DAYS", 180)
-        login_days = retention_days("LOGIN_LOG_RETENTION_DAYS", 90)
+        spam_days = retention_days("SPAM_RETENTION_DAYS")
+        contact_days = retention_days("CONTACT_RETENTION_DAYS")
+        login_days = retention_days("LOGIN_LOG_RETENTION_DAYS")
         verb = "Would delete" if dry_run else "Deleted"
         blank = "Would blank" if dry_run else "Blanked"
         self.stdout.write(

@@ -1,9 +1,14 @@
 """Django's Redis cache, keeping one Redis client per connection pool instead of one per call.
 
-Django's RedisCacheClient builds a new `redis.Redis` for every get or set. redis-py 8 fills a
-table of some 500 response callbacks in each new client, which cost about 55 µs a call here:
-a third of a cached page's time (README, "Performance"). A client is only a handle on its pool
-and is safe to share between threads, so keeping one per pool changes nothing else.
+Django's RedisCacheClient builds a new `redis.Redis` for every get or set, and redis-py fills a
+table of response callbacks in each new client: measured, a large share of a cached page's time
+(README, "Performance"). A client is only a handle on its pool and is safe to share between
+threads, so keeping one per pool changes nothing else.
+
+Django offers no public way to choose the client class or to reach the pool, so this uses three
+of its private names: RedisCache._class, RedisCacheClient._get_connection_pool and ._client.
+tests/test_library_internals.py fails when Django changes them, or stops building a client per
+call (then this module can go).
 """
 
 from django.core.cache.backends import redis as django_redis

@@ -8,6 +8,8 @@ Django's language codes are lowercase (the URLs say /kk-arab/), and its template
 too, write them so into `<html lang>`; `LanguageTagMiddleware` spells them as BCP 47 does there.
 """
 
+import functools
+
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.http import HttpRequest, HttpResponse
@@ -16,12 +18,19 @@ from django.utils.translation import trans_real
 
 
 def register() -> None:
-    """Add our languages to Django's table and teach get_language_bidi their direction."""
+    """Add our languages to Django's table and teach get_language_bidi their direction.
+
+    Django has no setting or hook for the direction of a language with a script subtag, so
+    this replaces trans_real.get_language_bidi, which django.utils.translation and the
+    {% get_current_language_bidi %} tag call. tests/test_library_internals.py fails when
+    Django stops calling it, or starts deciding from the whole code (then this can go).
+    """
     LANG_INFO.update(settings.EXTRA_LANG_INFO)
     trans_real.get_language_bidi = _language_bidi(trans_real.get_language_bidi)
 
 
 def _language_bidi(djangos):
+    @functools.wraps(djangos)
     def get_language_bidi() -> bool:
         """Right to left for a code listed whole in LANGUAGES_BIDI, else as Django decides."""
         return translation.get_language() in settings.LANGUAGES_BIDI or djangos()

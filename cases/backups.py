@@ -54,14 +54,6 @@ def default_backup_dir() -> Path:
     return Path(settings.BACKUP_DIR)
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _database_vendor() -> str:
     if connection.vendor not in DUMP_NAMES:
         raise BackupError(f"Backups support PostgreSQL and SQLite, not {connection.vendor}.")
@@ -529,7 +521,9 @@ def _check_checksum(archive: Path) -> None:
     if not sidecar.exists():
         return
     expected = sidecar.read_text(encoding="utf-8").split()[:1]
-    if expected != [_sha256_of(archive)]:
+    with archive.open("rb") as file:
+        digest = hashlib.file_digest(file, "sha256").hexdigest()
+    if expected != [digest]:
         raise BackupError(f"Refused: {archive.name} does not match {sidecar.name}.")
 
 

@@ -5,15 +5,17 @@ import time
 from datetime import date
 
 from django import forms
-from django.core import signing
+from django.core import signing, validators
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from . import photos
+from .codes import normalise_code
 from .dates import Precision
-from .models import Consent, Ethnicity, Photo, Prefecture, Report, Sex, Situation, normalise_code
+from .models import Consent, Ethnicity, Photo, Prefecture, Report, Sex, Situation
 
 TIMESTAMP_SALT = "cases.report-form-started"
 # Faster than any person can read and fill in the form: such a post is a script.
@@ -65,14 +67,27 @@ class DefaultedChoiceField(forms.ChoiceField):
         return super().has_changed(initial, data or self.default)
 
 
-def year_field(label):
-    return forms.IntegerField(
-        label=label,
-        min_value=1900,
-        max_value=date.today().year,
-        required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
+FIRST_YEAR = 1900
+
+
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+class YearField(forms.IntegerField):
+    """A year from FIRST_YEAR to this one, where "this one" is read each time a form is used:
+    a worker running over New Year must accept the new year without a restart."""
+
+    def __init__(self, **kwargs):
+        widget = forms.NumberInput(attrs={"inputmode": "numeric"})
+        super().__init__(min_value=FIRST_YEAR, required=False, widget=widget, **kwargs)
+        self.validators.append(validators.MaxValueValidator(this_year))
+
+    def __deepcopy__(self, memo):
+        """Each form gets its own copy of the field: its page names the year of that day."""
+        field = super().__deepcopy__(memo)
+        field.widget.attrs["max"] = str(this_year())
+        return field
 
 
 NAME_MISSING = _("Please write the person's name, as you know it.")
@@ -157,10 +172,6 @@ class PhotoForm(forms.Form):
                 params={"name": display_filename(upload.name), "reason": rejected.message},
             ) from None
 
-    @property
-    def sanitized(self):
-        return self.cleaned_data.get("file") if self.is_valid() else None
-
 
 def display_filename(name: str) -> str:
     """A file name fit to show back: no path, no bidi controls, not absurdly long."""
@@ -206,7 +217,7 @@ class ReportForm(forms.Form):
     sex = DefaultedChoiceField(
         label=_("Sex"), choices=Sex.choices, default=Sex.UNKNOWN, widget=forms.RadioSelect
     )
-    birth_year = year_field(_("Year of birth"))
+    birth_year = YearField(label=_("Year of birth"))
     birth_date = forms.DateField(
         label=_("Date of birth, if you know it"),
         required=False,
@@ -227,7 +238,7 @@ class ReportForm(forms.Form):
         default=Situation.UNKNOWN,
         widget=forms.RadioSelect,
     )
-    situation_year = year_field(_("Since which year?"))
+    situation_year = YearField(label=_("Since which year?"))
     situation_month = forms.TypedChoiceField(
         label=_("Month"), choices=MONTH_CHOICES, coerce=int, empty_value=None, required=False
     )

@@ -78,7 +78,6 @@ FIELD_GROUPS = {
         "language": gettext_lazy("language of the testimony"),
     },
 }
-FIELDS = {key for group in FIELD_GROUPS.values() for key in group}
 FIELD_LABELS = {key: label for group in FIELD_GROUPS.values() for key, label in group.items()}
 
 # Header words that suggest a field, in the languages the office's files come in. The first

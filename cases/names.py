@@ -35,10 +35,9 @@ Libraries:
   dictionaries). anyascii also does Han but reads 地 as "de" (the particle), not "di". At import
   pypinyin loads a phrase dictionary as well; names are not phrases, and context-free readings
   keep a query's pinyin a substring of the name's, so we turn it off with PYPINYIN_NO_PHRASES and
-  import pypinyin only when Han text first turns up. RSS growth measured on Python 3.13: 53 MB
-  with the phrases, 10 MB without.
+  import pypinyin only when Han text first turns up: the phrases cost most of its memory.
 - anyascii (ISC) for everything else: no dependencies, data read per Unicode block on first use;
-  importing this module and folding Latin, Cyrillic and Arabic costs about 1.2 MB. Unidecode does
+  importing this module and folding Latin, Cyrillic and Arabic costs little memory. Unidecode does
   the same job but is GPL; turkic-translit pulls in torch and transformers.
 """
 

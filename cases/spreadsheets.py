@@ -88,7 +88,7 @@ def read_table(data: bytes, file_name: str, encoding: str = "") -> Table:
 
 def _read_xlsx(data: bytes) -> Table:
     _check_zip(data)
-    import openpyxl  # only when an XLSX file comes: it costs 15 MiB of imports
+    import openpyxl  # only when an XLSX file comes: its imports are heavy
 
     try:
         workbook = openpyxl.load_workbook(

@@ -22,10 +22,8 @@ from .caching import public_data_changed
 
 
 def retry_delay(attempt: int) -> timedelta:
-    """How long to wait before attempt `attempt + 1`: the base, then four times as long each time.
-
-    With the defaults 30 s, 2 min, 8 min: a database restart or a full disk has time to pass.
-    """
+    """How long to wait before attempt `attempt + 1`: TASK_RETRY_BASE_SECONDS, then four times
+    as long each time, so that a database restart or a full disk has time to pass."""
     return timedelta(seconds=settings.TASK_RETRY_BASE_SECONDS * 4 ** (attempt - 1))
 
 

@@ -1,0 +1,36 @@
+"""The years the report form accepts end with the current one, read when the form is used."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from cases.models import Case, Report
+
+from .test_report_form import URL, report_post
+
+pytestmark = pytest.mark.django_db
+
+
+def office_time(*args):
+    return datetime(*args, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def test_a_year_that_began_while_the_site_ran_is_accepted_without_a_restart(client):
+    with time_machine.travel(office_time(2026, 12, 31, 23, 0), tick=False) as traveller:
+        refused = client.post(URL, report_post(situation_year="2027"))
+        assert refused.status_code == 200
+        assert "less than or equal to 2026" in refused.text
+        assert 'max="2026"' in client.get(URL).text
+        assert not Report.objects.exists()
+
+        traveller.move_to(office_time(2027, 1, 1, 0, 30))
+        assert 'max="2027"' in client.get(URL).text
+        client.post(URL, report_post(situation_year="2027"))
+        assert Report.objects.count() == 1
+        assert Case.objects.get().situation_date.year == 2027
+        refused = client.post(URL, report_post(situation_year="2028"))
+        assert "less than or equal to 2027" in refused.text
+        assert Report.objects.count() == 1

@@ -347,7 +347,9 @@ if S3_PUBLIC_BUCKET:
         "options": s3_common | {"bucket_name": S3_PRIVATE_BUCKET, "querystring_auth": True},
     }
 
-# Uploads: up to 5 photos of 15 MB each (cases/photos.py and cases/forms.py), plus text.
+# The largest photo a relative may send, as received; the report form and its messages say so.
+PHOTO_MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+# Uploads: up to 5 photos of PHOTO_MAX_UPLOAD_BYTES each (cases/forms.py), plus text.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import photos
@@ -138,10 +140,16 @@ NameFormSet = formset_factory(
 )
 
 
-PHOTO_LIMITS = _(
-    "A photo (JPEG, PNG, WebP or HEIC) of at most 15 MB and at most 50 megapixels, "
-    "for example 8000 by 6000 pixels. Every phone camera photo fits."
-)
+PHOTO_LIMITS = lazy(
+    lambda: (
+        gettext(
+            "A photo (JPEG, PNG, WebP or HEIC) of at most %(megabytes)s MB and at most 50 "
+            "megapixels, for example 8000 by 6000 pixels. Every phone camera photo fits."
+        )
+        % {"megabytes": photos.MAX_UPLOAD_MEGABYTES}
+    ),
+    str,
+)()
 
 
 class PhotoForm(forms.Form):

@@ -12,10 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pillow_heif
+from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+MAX_UPLOAD_BYTES = settings.PHOTO_MAX_UPLOAD_BYTES
+MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
 MAX_PIXELS = 50_000_000
 # A JPEG is decoded at a fraction of its size (draft), every other format whole: for those, the
 # pixel bound follows from the memory a whole decode and its flattening hold at once, so that no
@@ -70,7 +74,12 @@ TOO_LARGE = _(
 )
 DAMAGED = _("This file is damaged or incomplete.")
 ANIMATED = _("Animated images are not accepted.")
-TOO_MANY_BYTES = _("This file is larger than 15 MB.")
+TOO_MANY_BYTES = lazy(
+    lambda: (
+        gettext("This file is larger than %(megabytes)s MB.") % {"megabytes": MAX_UPLOAD_MEGABYTES}
+    ),
+    str,
+)()
 
 # What Pillow and pillow-heif raise for hostile or broken input. Anything else would be
 # a bug in our code and should surface as one.

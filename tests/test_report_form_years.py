@@ -1,4 +1,5 @@
-"""The years the report form accepts end with the current one, read when the form is used."""
+"""Limits the report form states come from one place: the years it accepts end with the
+current one, read when the form is used; the photo size is settings.PHOTO_MAX_UPLOAD_BYTES."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -34,3 +35,15 @@ def test_a_year_that_began_while_the_site_ran_is_accepted_without_a_restart(clie
         refused = client.post(URL, report_post(situation_year="2028"))
         assert "less than or equal to 2027" in refused.text
         assert Report.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "limit"), [("en", "15 MB"), ("ru", "15 МБ"), ("zh-hans", "15 MB")]
+)
+def test_the_photo_size_limit_is_the_settings_one_in_every_sentence_that_names_it(
+    client, language, limit
+):
+    page = client.get(f"/{language}/report/").text
+    assert f'data-max-bytes="{settings.PHOTO_MAX_UPLOAD_BYTES}"' in page
+    assert settings.PHOTO_MAX_UPLOAD_BYTES == 15 * 1024 * 1024
+    assert page.count(limit) >= 2  # the limits under the photo field, the browser's refusal

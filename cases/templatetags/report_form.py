@@ -6,6 +6,7 @@ them and links each to its field.
 
 from django import forms, template
 
+from .. import photos
 from ..receipt_files import image_data_url, text_data_url
 
 register = template.Library()
@@ -115,3 +116,14 @@ def report_layout(form, names, photos):
 @register.simple_tag
 def receipt_downloads(code):
     return {"image": image_data_url(code), "text": text_data_url(code)}
+
+
+@register.simple_tag
+def photo_max_bytes() -> int:
+    """For the browser's own check of a chosen file, before it is sent."""
+    return photos.MAX_UPLOAD_BYTES
+
+
+@register.simple_tag
+def photo_too_large() -> str:
+    return photos.TOO_MANY_BYTES

@@ -46,3 +46,13 @@ def test_home_lists_the_demo_cases_and_a_case_shows_its_ap_citation(client):
     page = client.get(case.get_absolute_url())
     assert "The Associated Press" in page.text
     assert "little brothers were arrested" in page.text
+
+
+@pytest.mark.parametrize("query", ["Yergazy", "Ергазы", "Ерғазы", "Ergazy"])
+def test_a_search_for_the_family_name_lists_both_demo_cases(client, query):
+    call_command("load_demo_data")
+    page = client.get("/en/cases/", {"q": query}).text
+    assert "Younger brother of Adilgazy Yergazy (detained)" in page
+    assert "Younger brother of Adilgazy Yergazy (released)" in page
+    published = Case.objects.published()
+    assert all(case.names.filter(is_public=True, text="Yergazy").exists() for case in published)

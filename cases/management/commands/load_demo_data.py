@@ -34,6 +34,15 @@ CAPTION_EXCERPT = (
     "last year, and that one was recently released from the camps but is unable to leave China."
 )
 
+# The story names the brothers only through the farmer, Adilgazy Yergazy: Yergazy is the family
+# name they share, the one a relative or a journalist searches for, given here as the story spells
+# it and in Kazakh and Russian Cyrillic. Under their consent no given name of theirs is published.
+FAMILY_NAMES = [
+    ("Yergazy", Name.Kind.KNOWN_AS),
+    ("Ерғазы", Name.Kind.TRANSLITERATION),
+    ("Ергазы", Name.Kind.TRANSLITERATION),
+]
+
 EXAMPLE_REPORTS = [
     {
         "name": "Example Person One",
@@ -132,6 +141,8 @@ class Command(BaseCommand):
             verification_reason="His elder brother's account as reported by the Associated Press.",
             consent=Consent.PUBLIC_ANONYMOUS,
         )
+        for text, kind in FAMILY_NAMES:
+            Name.objects.create(case=case, text=text, kind=kind, is_public=True)
         Citation.objects.create(
             case=case, source=source, claim=claim, locator=CAPTION_LOCATOR, excerpt=CAPTION_EXCERPT
         )

@@ -22,13 +22,15 @@ from typing import NamedTuple
 import synthetic
 from synthetic import KINDS, fill, make_queries, named, published_case
 
-POSTGRES_NAME = "bench_search"
+# BENCH_SEARCH_DATABASE: another name (bench_*), so that runs side by side keep apart.
+POSTGRES_NAME = os.environ.get("BENCH_SEARCH_DATABASE", "bench_search")
 PAGE = 20
 
 
 def add_test_tables() -> dict:
     """One published case per name of the test tables, among the synthetic ones: {name: case}."""
     from cases.models import Case, Name
+    from cases.search import index_names
     from tests.test_names import DIFFERENT_PEOPLE, SAME_PERSON
 
     texts = sorted({name for _, name in SAME_PERSON + DIFFERENT_PEOPLE})
@@ -36,7 +38,12 @@ def add_test_tables() -> dict:
     cases = Case.objects.bulk_create(
         published_case(2**35 - 1 - n, f"Test table: {text}") for n, text in enumerate(texts)
     )
-    Name.objects.bulk_create(named(case, text) for case, text in zip(cases, texts, strict=True))
+    index_names(
+        Name.objects.bulk_create(
+            named(case, text) for case, text in zip(cases, texts, strict=True)
+        ),
+        fresh=True,
+    )
     return dict(zip(texts, cases, strict=True))
 
 

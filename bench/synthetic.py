@@ -10,7 +10,8 @@ characters. A share of the cases has one approved public portrait: one small rea
 photo in a temporary public media root: four 160x200 JPEGs of about 1 KiB, made once, each
 written under many photos' names (the pages only link them; nothing decodes them). Rows go in
 with bulk_create, so the fields that save() would derive (Name.key and script, and
-Case.display_key where the model has it) are set here.
+Case.display_key where the model has it) are set here, and the names' search words are written
+by cases.search.index_names, as Name.save() does.
 """
 
 # Letters that look like Latin ones are the point of the syllable table.
@@ -352,6 +353,7 @@ def fill(count: int, rng: random.Random, *, start: int = 0, extras: Extras | Non
     from django.utils import timezone
 
     from cases.models import Case, Name
+    from cases.search import index_names
 
     now = timezone.now()
     people = []
@@ -382,7 +384,7 @@ def fill(count: int, rng: random.Random, *, start: int = 0, extras: Extras | Non
             ]
             if public_scripts := [script for script, public in scripts.items() if public]:
                 people.append((case.pk, person, public_scripts))
-        Name.objects.bulk_create(rows)
+        index_names(Name.objects.bulk_create(rows), fresh=True)
         if extras is not None:
             by_n = dict(zip(batch, cases, strict=True))
             add_extras(cases, {by_n[n].pk for n in with_photo}, extras)

@@ -324,7 +324,11 @@ class Name(models.Model):
 
     def save(self, *args, **kwargs):
         self.refresh_search_fields()
+        fresh = self._state.adding
         super().save(*args, **kwargs)
+        from .search import index_names  # search imports this module
+
+        index_names([self], fresh=fresh)
 
     def refresh_search_fields(self):
         """The script and key follow the text, so search never sees a stale spelling."""
@@ -724,3 +728,4 @@ class CaseMerge(models.Model):
 # finds the models.
 from .import_models import ImportedRow, ImportFile, ImportMapping  # noqa: E402, F401
 from .wgeid_models import FamilyStep, WgeidAnswers, WgeidRecord  # noqa: E402, F401
+from .search_models import SearchWord  # noqa: E402, F401

@@ -2,8 +2,7 @@
 
 One person reaches the office as Әділғазы Ерғазы, Adilgazy Yergazy, Адильгазы Ергазы,
 ٴادىلعازى ەرعازى or 阿地力加孜. Every spelling is reduced to a key of lowercase ASCII words; a query
-is reduced the same way and matched word by word (see `keys_match`), so word order does not matter;
-a query word of one or two letters must begin a word of the name.
+is reduced the same way and matched word by word (`rank_name`, below), in any order.
 
 How a key is made:
 
@@ -25,9 +24,35 @@ PostgreSQL's word_similarity scores Erlan against Arlan about 0.5 even unfolded.
 apart: k is not h (Bakyt and Bakhyt do not meet), ch is not c (pinyin Cai and Chai are
 different surnames), sh is not s.
 
-Han to Latin only meets where the pinyin does: "Adil" finds 阿地力加孜 (a-di-li-jia-zi), the full
-"Adilgazy" does not, so staff should record the Latin or Cyrillic spelling beside the Han one.
-Han text also matches itself through `han_text`, whatever its pinyin.
+Kazakh Latin of 2018 is read as Kazakh (ý is у, so Saýytbaı is Sauytbai; ı is й; ń is ң), and
+Uyghur written in Cyrillic reads е as i (Меһригүл, Mihrigul).
+
+A run of Han characters is one word with two forms: its pinyin (the key), and its Turkic reading
+(`turkic_reading`), the Latin spelling of the Kazakh or Uyghur name Chinese documents write with
+those syllables (努尔兰 nu-er-lan, Nurlan; 阿地力加孜 a-di-li-jia-zi, Adilgazy). A reading meets a
+word in another script when both have one rough form (`rough_form`: r/l, o/u, j/g, f/p merged,
+h and i dropped), which is what the two still share. Han text also matches itself through
+`han_text`, whatever its pinyin.
+
+How a query word meets a word of a name (`word_level`), best first:
+
+1. exact: the same key;
+2. prefix: the query word begins the name's word (Gul: Gulnar), which is also all that a query
+   word of one or two letters may do;
+3. variant: the same word with another known ending (`stems`: Kurbanuly, Kurban, Kurbanov;
+   Nurgalieva, Nurgalikyzy), or a Han reading across scripts (努尔兰, Nurlan, Нұрланов);
+4. typo (`is_typo`): one edit in a word of five letters or more, two from nine, keeping the first
+   and the last letter, replacing a vowel only by a vowel (Sautbay for Sauytbay; not Rahima for
+   Rahila); never for Han, whose readings are rough already;
+5. infix: a query word of three letters or more inside the name's word (Gul: Aygul).
+
+A name matches when every query word meets one of its words, or every word of the name is met by
+the query (a query giving a patronymic too: Джалилова Гульбахар Ахмедовна finds Gulbahar
+Jalilova, ranked lower than the whole name); a name meeting some of the query and holding other
+words (Adilbek Yergazy for Adilgazy Yergazy) does not. Names are ranked (`Rank`) by: the query's
+Han characters within the name's; the share of query words met; their mean level; the share of
+the name's words met; the words met coming in the query's order. So a name sharing only a first
+name with the query never comes before one meeting every word.
 
 Libraries:
 
@@ -48,6 +73,7 @@ import functools
 import os
 import re
 import unicodedata
+from typing import NamedTuple
 
 from anyascii import anyascii
 from django.db import models
@@ -155,9 +181,27 @@ _KAZAKH_VE = re.compile(r"(?:^|(?<=[\sاەوۇى]))ۆ|ۆ(?=[اەوۇى])")
 _UYGHUR_ONLY = frozenset("ئېۈخغ")
 
 # Latin letters whose Turkic reading anyascii would lose (it gives ş→s, ç→c, ñ→n, ž→z).
+# The Kazakh Latin alphabet of 2018 writes у as ý (Saýytbaı, Сауытбай) and ң as ń; its ı is й,
+# read i like the y of other spellings.
 _TURKIC_LATIN = str.maketrans(
-    {"ş": "sh", "ç": "ch", "ñ": "ng", "ž": "zh", "č": "ch", "š": "sh", "ⱬ": "zh"}
+    {
+        "ş": "sh",
+        "ç": "ch",
+        "ñ": "ng",
+        "ž": "zh",
+        "č": "ch",
+        "š": "sh",
+        "ⱬ": "zh",
+        "ý": "u",
+        "ń": "ng",
+        "ı": "i",
+        "ǵ": "g",
+    }
 )
+# Uyghur Cyrillic writes with е the sound Latin spellings give as i (Меһригүл, Mihrigul). A word
+# is Uyghur when it has һ or җ and neither і nor ұ, which only Kazakh has.
+_UYGHUR_CYRILLIC_SIGNS = frozenset("һҗ")
+_KAZAKH_CYRILLIC_ONLY = frozenset("іұ")
 
 # Inside a word these join rather than split: Abdu-Weli, mes'ul, Kazakh Latin of 2018 (g'), and
 # the Arabic tatweel that only stretches a line.
@@ -194,12 +238,51 @@ def detect_script(text: str) -> str:
 
 def search_key(text: str) -> str:
     """The folded Latin key of a name: lowercase ASCII words separated by single spaces."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _HAN_RUN.sub(_han_to_pinyin, text)
-    text = _arabic_to_latin(text)
+    return " ".join(word.key for word in name_words(text))
+
+
+class Word(NamedTuple):
+    """One word of a name or a query: its folded key; for a run of Han characters, also its
+    Turkic reading (`turkic_reading`) and the rough form both sides are compared in."""
+
+    key: str
+    han: bool = False
+    reading: str = ""
+
+    @property
+    def rough(self) -> str:
+        """Compared across scripts only: a Han reading's, or a word's without its ending."""
+        return rough_form(self.reading if self.han else min(stems(self.key), key=len))
+
+
+@functools.lru_cache(maxsize=4096)
+def name_words(text: str) -> tuple[Word, ...]:
+    """The words of a name (or a query) in order: Han runs are one word each."""
+    text = _arabic_to_latin(unicodedata.normalize("NFKC", text))
+    words, position = [], 0
+    for match in _HAN_RUN.finditer(text):
+        words += [Word(key) for key in _folded_words(text[position : match.start()])]
+        syllables = _lazy_pinyin()(match.group())
+        if key := _fold_word("".join(syllables)):
+            words.append(Word(key, han=True, reading=turkic_reading(syllables)))
+        position = match.end()
+    words += [Word(key) for key in _folded_words(text[position:])]
+    return tuple(words)
+
+
+def _folded_words(text: str) -> list[str]:
     words = _words(text.lower().translate(_TURKIC_LATIN))
-    folded = (_fold_word(re.sub("[^a-z]", "", anyascii(word).lower())) for word in words)
-    return " ".join(word for word in folded if word)
+    folded = (
+        _fold_word(re.sub("[^a-z]", "", anyascii(_uyghur_cyrillic(word)).lower())) for word in words
+    )
+    return [word for word in folded if word]
+
+
+def _uyghur_cyrillic(word: str) -> str:
+    letters = set(word)
+    if letters & _UYGHUR_CYRILLIC_SIGNS and not letters & _KAZAKH_CYRILLIC_ONLY:
+        return word.replace("е", "и")
+    return word
 
 
 def han_text(text: str) -> str:
@@ -230,20 +313,6 @@ def word_in_key(word: str, key: str) -> bool:
     if len(word) >= MIN_INFIX_LENGTH:
         return word in key
     return key.startswith(word) or f" {word}" in key
-
-
-def keys_match(query: str, name: str) -> bool:
-    """Whether a search for query finds name: the reference for the database lookups.
-
-    Each query word's key must be in the name's key (`word_in_key`); or the query's Han characters
-    must appear, as they are, in the name.
-    """
-    words = query_words(query)
-    name_key = search_key(name)
-    if words and all(word_in_key(word, name_key) for word in words):
-        return True
-    query_han = han_text(query)
-    return bool(query_han) and query_han in han_text(name)
 
 
 @functools.cache
@@ -306,3 +375,202 @@ def _fold_word(word: str) -> str:
         word = word[1:]
     word = _SPELLING_FOLD.sub(lambda match: _SPELLING_FOLDS[match.group()], word)
     return _DOUBLED.sub(r"\1", word)
+
+
+# --- Han characters read as Turkic names -------------------------------------------------------
+
+# The pinyin Chinese documents use for Kazakh and Uyghur syllables, read back: 尔 er closes the
+# syllable before it (努尔 nu'er, Nur), 江 jiang is jan, 合 he and 克 ke stand for a lone h or k
+# inside a name (艾合买提 Ehmet, 别克 bek), 买 mai is me (买买提 Memet), 吾 wu is u or w.
+_READING_SYLLABLES = {
+    "jiang": "jan",
+    "jia": "ga",
+    "xun": "sun",
+    "yi": "i",
+    "ye": "e",
+    "you": "yu",
+    "wu": "u",
+    "wai": "we",
+    "ai": "e",
+    "re": "ra",
+    "zha": "za",
+}
+# Consonants written with a vowel only because Chinese syllables end in one: the vowel goes
+# inside a name and at its end, never at its start (木合塔尔 Mukhtar, 伊力哈木 Ilham).
+_ECHO_VOWEL = re.compile(r"^(?:[bpfm]u|[ktdlhgsz]e)$")
+_PINYIN_INITIALS = (("zh", "j"), ("x", "sh"), ("q", "ch"))
+
+
+def turkic_reading(syllables: list[str]) -> str:
+    """How the Kazakh or Uyghur name behind a run of Han characters is spelt in Latin letters,
+    roughly: the folded key of the syllables read by _READING_SYLLABLES, or "" for one syllable."""
+    if len(syllables) < 2:
+        return ""
+    parts = []
+    for index, syllable in enumerate(syllables):
+        syllable = syllable.replace("v", "u")
+        if syllable == "er" and index:
+            parts.append("r")
+            continue
+        if index and _ECHO_VOWEL.match(syllable):
+            parts.append(syllable[0])
+            continue
+        syllable = _READING_SYLLABLES.get(syllable, syllable)
+        for pinyin, latin in _PINYIN_INITIALS:
+            if syllable.startswith(pinyin):
+                syllable = latin + syllable[len(pinyin) :]
+        syllable = re.sub("uo$", "o", syllable).replace("ie", "e")
+        syllable = re.sub("(?<=[aeiou])ng$", "n", syllable)
+        if index < len(syllables) - 1 and syllable.endswith("ai") and len(syllable) > 2:
+            syllable = syllable[:-1]
+        parts.append(syllable)
+    return _fold_word("".join(parts))
+
+
+# The rough form: what a Han reading and a Latin spelling of one name still share once the
+# sounds Chinese cannot write apart are merged: r and l, o and u, j and g, f and p; and h and i,
+# which Chinese drops or adds at will (米日古丽 Mihrigul, 萨吾提拜 Sauytbay), are dropped after
+# the first letter. It only ever compares a Han word with a word in another script.
+_ROUGH_MERGES = str.maketrans({"r": "l", "o": "u", "j": "g", "f": "p"})
+MIN_ROUGH_LENGTH = 3
+
+
+def rough_form(word: str) -> str:
+    if not word:
+        return ""
+    rough = word[0] + re.sub("[hi]", "", word[1:])
+    return _DOUBLED.sub(r"\1", rough.translate(_ROUGH_MERGES))
+
+
+# --- Matching and ranking ------------------------------------------------------------------------
+
+# Russian and Kazakh patronymic and surname endings, as _fold_word leaves them (-ov -> ou,
+# -eva -> aua, -qyzy -> kizi): a word with one of them meets the same word without it, or with
+# another (Kurbanuly ~ Kurban ~ Kurbanov, Nurgalieva ~ Nurgalikyzy).
+_RAW_ENDINGS = (
+    *("uly", "uli", "ulu", "uulu", "ogly", "oglu", "qyzy", "kyzy", "kizi"),
+    *("ovich", "evich", "ovna", "evna", "ova", "eva", "ov", "ev", "iev", "ieva", "in", "ina"),
+    # -kyzy after a k, which the fold of doubled letters swallowed (Серікқызы, serikizi), and -va
+    # after a vowel (Otarbaeva, otarbaua).
+    *("izi", "ua"),
+)
+_ENDINGS = tuple(sorted({_fold_word(ending) for ending in _RAW_ENDINGS}, key=len, reverse=True))
+# A stem keeps this many letters, so that Erkin is not Erk- and Amina not Am-.
+MIN_STEM_LENGTH = 4
+# Typos: one edit in a word of five letters or more, two from nine.
+TYPO_LENGTHS = ((9, 2), (5, 1))
+_VOWELS = frozenset("aiou")
+
+
+class Level:
+    """How a query word meets a name's word, best first; the value is what it adds to a rank."""
+
+    EXACT = 1.0
+    PREFIX = 0.8
+    VARIANT = 0.7
+    TYPO = 0.6
+    INFIX = 0.4
+
+
+@functools.lru_cache(maxsize=8192)
+def stems(word: str) -> frozenset[str]:
+    """The word without each known ending it has (see _ENDINGS), and the word itself."""
+    found = {word}
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM_LENGTH:
+            stem = word[: -len(ending)]
+            # Russian drops the й of -бай before -ev: Otarbaev, Nazarbayev are Otarbai, Nazarbai.
+            found |= {stem, stem + "i"} if stem.endswith("a") else {stem}
+    if word.endswith("au") and len(word) > MIN_STEM_LENGTH:
+        found.add(word[:-1])  # -aev, the e swallowed by the fold: Abdullaev, abdulau
+    return frozenset(found)
+
+
+def is_typo(typed: str, word: str) -> bool:
+    """One slip of the keyboard or the ear: within TYPO_LENGTHS edits, the same first and last
+    letter (endings carry meaning: Gulnar, Gulnara), a letter dropped, added or swapped with
+    its neighbour, or a vowel written for another (Mehrigul, Mihrigul). A consonant replaced is
+    another name (Rahila, Rahima; Tursun, Turgun; Sauytbay, Sabitbay)."""
+    from rapidfuzz.distance import OSA, Levenshtein
+
+    if typed == word or typed[0] != word[0] or typed[-1] != word[-1]:
+        return False
+    shortest = min(len(typed), len(word))
+    allowed = next((edits for length, edits in TYPO_LENGTHS if shortest >= length), 0)
+    if not allowed or OSA.distance(typed, word, score_cutoff=allowed) > allowed:
+        return False
+    edits = Levenshtein.editops(typed, word)
+    if len(edits) > allowed:
+        return True  # letters swapped, which OSA counts once
+    return all(
+        typed[edit.src_pos] in _VOWELS and word[edit.dest_pos] in _VOWELS
+        for edit in edits
+        if edit.tag == "replace"
+    )
+
+
+def word_level(typed: Word, word: Word) -> float:
+    """How well one query word meets one word of a name (a Level), or 0."""
+    if typed.key == word.key:
+        return Level.EXACT
+    if word.key.startswith(typed.key) and (word.han or not typed.han):
+        return Level.PREFIX
+    if typed.han and word.han:
+        return 0.0  # otherwise Han meets Han through its characters (rank_name), never by sound
+    if typed.han != word.han:
+        rough = typed.rough
+        if len(rough) >= MIN_ROUGH_LENGTH and rough == word.rough:
+            return Level.VARIANT
+    elif not typed.han and stems(typed.key) & stems(word.key):
+        return Level.VARIANT
+    if not (typed.han or word.han) and is_typo(typed.key, word.key):
+        return Level.TYPO
+    if len(typed.key) >= MIN_INFIX_LENGTH and typed.key in word.key and not typed.han:
+        return Level.INFIX
+    return 0.0
+
+
+class Rank(NamedTuple):
+    """How well a name matches a query, compared as a tuple: greater is better."""
+
+    han_exact: bool  # the query's Han characters, in order, within the name's
+    matched: float  # share of the query's words the name meets
+    quality: float  # mean Level over the query's words
+    coverage: float  # share of the name's words met: the name itself before a longer one
+    in_order: bool  # the words met come in the query's order
+
+
+def rank_name(query: str, name: str) -> Rank | None:
+    """The rank of name for query, or None when the name does not match.
+
+    Each query word takes its best Level over the name's words. The name matches when every
+    query word meets a word of it, or when every word of the name is met (a query giving more
+    than is on file, such as a patronymic); a name meeting only some words of the query and
+    holding others (Adilbek Yergazy for Adilgazy Yergazy) does not. Or the query's Han
+    characters are in the name, in order, whatever separates them.
+    """
+    typed, words = name_words(query)[:MAX_QUERY_WORDS], name_words(name)
+    query_han = han_text(query)
+    han_exact = bool(query_han) and query_han in han_text(name)
+    if not typed or not words:
+        return Rank(True, 1.0, 1.0, 1.0, True) if han_exact else None
+    levels = [[word_level(t, w) for w in words] for t in typed]
+    best = [max(row) for row in levels]
+    met = sum(1 for level in best if level)
+    covered = sum(1 for column in zip(*levels, strict=True) if any(column))
+    if not han_exact and (not met or (met < len(typed) and covered < len(words))):
+        return None
+    # Where each query word found its best word, to tell Ilham Tohti from Tohti Ilham.
+    positions = [row.index(level) for row, level in zip(levels, best, strict=True) if level]
+    return Rank(
+        han_exact=han_exact,
+        matched=1.0 if han_exact else met / len(typed),
+        quality=sum(best) / len(typed),
+        coverage=covered / len(words),
+        in_order=positions == sorted(positions),
+    )
+
+
+def keys_match(query: str, name: str) -> bool:
+    """Whether a search for query finds name (`rank_name`): the reference for the database."""
+    return rank_name(query, name) is not None

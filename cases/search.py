@@ -1,9 +1,17 @@
 """Find cases by any spelling of a person's name, or by reference: public, admin and duplicates.
 
-The rule is `names.keys_match`, run in the database: every folded query word is in one Name's key
-(a word of one or two letters must begin a word of it), or the query's Han characters are in that
-Name's text. On PostgreSQL the GIN indexes of migration 0002 answer both, trigrams of the key and
-the characters of Han names; SQLite scans. Both rank alike (`_rank`).
+Search (`search_cases`, `ranked_case_ids`) takes its rules from `names.rank_name`. The database
+only gathers candidates: the Names having a SearchWord row (search_models.py) that could meet a
+query word (the same word, a word it begins, a word sharing its stem or its rough form, a word of
+similar trigrams with its first and last letter for a typo, a word it is inside) or one of the
+query's Han characters, at most MAX_CANDIDATES of them, those meeting the most query words
+first. Python then ranks each candidate name by `rank_name`, drops those that do not match, and
+ranks each case by its best name; ties go to the newest case. On PostgreSQL the indexes of
+migration 0019 answer every condition (a btree for equal words and prefixes, trigrams for typos
+and infixes); SQLite reads its btree for prefixes and scans for the rest.
+
+Duplicates (`likely_duplicates`) still use the substring rule of `names.word_in_key` on the key
+of Name, with the GIN indexes of migration 0002.
 """
 
 import difflib
@@ -11,13 +19,14 @@ from functools import reduce
 from operator import add, or_
 
 from django.db import connections, models
-from django.db.models import F, FloatField, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import F, FloatField, Func, Max, Q, TextField, Value
 from django.db.models.functions import Cast, Greatest, Least, Length
-from django.db.models.lookups import Contains
+from django.db.models.lookups import Contains, Range
 from django.utils.translation import gettext as _
 
 from . import codes, names
 from .models import Name, Prefecture
+from .search_models import SearchWord
 
 # Written between the parts of a Han name; `names.han_text` drops them, so the lookup must too.
 HAN_SEPARATORS = ("·", "・", "•", "‧", " ", "-")
@@ -25,6 +34,9 @@ HAN_SEPARATORS = ("·", "・", "•", "‧", " ", "-")
 # its case to rank them costs more than the latency budget (DESIGN.md), and no one pages that far:
 # search keeps the best names only, and a more complete name narrows the search.
 MAX_MATCHES = 500
+# Candidate names ranked in Python for one search; the database sends those meeting the most
+# query words, and the closest, first.
+MAX_CANDIDATES = 1000
 # Names looked at for duplicates of one case, closest first, so a common name stays cheap.
 DUPLICATE_CANDIDATES = 200
 # Two cases both "not known" or "elsewhere" share nothing.
@@ -61,31 +73,100 @@ def search_cases(queryset, text: str, *, public_only: bool = True):
     reference = codes.as_reference(text)
     if reference and queryset.filter(reference=reference).exists():
         return queryset.filter(reference=reference)
-    matching = matching_names(text, public_only=public_only, using=queryset.db)
-    if matching is None:
+    ranked = ranked_case_ids(queryset, text, public_only=public_only)
+    if not ranked:
         return queryset.none()
-    best_names = matching.order_by("-rank", "-pk").values("case_id")[:MAX_MATCHES]
-    best_rank = matching.filter(case=OuterRef("pk")).order_by("-rank").values("rank")[:1]
+    place = models.Case(
+        *(models.When(pk=pk, then=Value(index)) for index, pk in enumerate(ranked)),
+        output_field=models.IntegerField(),
+    )
+    return queryset.filter(pk__in=ranked).alias(search_place=place).order_by("search_place")
+
+
+def ranked_case_ids(queryset, text: str, *, public_only: bool = True) -> list[int]:
+    """The ids of the cases of queryset whose names match text, best first (one query)."""
+    candidates = candidate_names(queryset, text, public_only=public_only)
+    best = {}
+    for row in candidates if candidates is not None else ():
+        rank = names.rank_name(text, row["name__text"])
+        case_id = row["name__case_id"]
+        if rank is not None and (case_id not in best or rank > best[case_id]):
+            best[case_id] = rank
+    ranked = sorted(best, key=lambda case_id: (best[case_id], case_id), reverse=True)
+    return ranked[:MAX_MATCHES]
+
+
+def candidate_names(queryset, text: str, *, public_only: bool = True):
+    """Names of cases of queryset that may match text, as rows of name_id, name__case_id and
+    name__text, at most MAX_CANDIDATES, those meeting the most query words and Han characters
+    first; None when text has nothing to search by."""
+    words = names.name_words(text)[: names.MAX_QUERY_WORDS]
+    terms = [_word_terms(word, queryset.db) for word in words]
+    terms += [(Q(word=character),) * 3 for character in sorted(set(names.han_text(text)))]
+    if not terms:
+        return None
+    candidates = SearchWord.objects.using(queryset.db).filter(
+        reduce(or_, (term[2] for term in terms)), name__case__in=queryset.values("pk")
+    )
+    if public_only:
+        candidates = candidates.filter(name__is_public=True)
+    met = [Max(models.Case(models.When(term[2], then=1), default=0)) for term in terms]
+    closeness = [
+        Max(
+            models.Case(
+                models.When(exact, then=3),
+                models.When(near, then=2),
+                models.When(loose, then=1),
+                default=0,
+            )
+        )
+        for exact, near, loose in terms
+    ]
     return (
-        queryset.filter(pk__in=best_names)
-        .alias(search_rank=Subquery(best_rank, output_field=FloatField()))
-        .order_by("-search_rank", "-pk")
+        candidates.values("name_id", "name__case_id", "name__text")
+        .annotate(met=reduce(add, met), closeness=reduce(add, closeness))
+        .order_by("-met", "-closeness", "-name__case_id", "-name_id")[:MAX_CANDIDATES]
     )
 
 
-def matching_names(text: str, *, public_only: bool = True, using: str = "default"):
-    """Names matching text, annotated with a rank in [0, 1]; None when text has nothing to match."""
-    condition = name_condition(text, vendor=connections[using].vendor)
-    if condition is None:
-        return None
-    found = Name.objects.using(using).filter(condition)
-    if public_only:
-        found = found.filter(is_public=True)
-    return found.annotate(rank=_rank(names.query_words(text)))
+def _word_terms(word: names.Word, db: str) -> tuple[Q, Q, Q]:
+    """Conditions on SearchWord for one query word: (the same word, a close one, any candidate).
+
+    A superset of what `names.word_level` accepts; it decides.
+    """
+    exact = Q(word=word.key)
+    near = Q(word__startswith=word.key)
+    for stem in names.stems(word.key) - {word.key}:
+        near |= Q(word__startswith=stem)
+    if len(rough := word.rough) >= names.MIN_ROUGH_LENGTH:
+        near |= Q(rough=rough, han=not word.han)
+    loose = Q()
+    if not word.han and len(word.key) >= names.TYPO_LENGTHS[-1][0]:
+        loose = _typo_candidates(word.key, db)
+    if not word.han and len(word.key) >= names.MIN_INFIX_LENGTH:
+        loose |= Q(word__contains=word.key)
+    return exact, near, near | loose if loose else near
+
+
+def _typo_candidates(key: str, db: str) -> Q:
+    """Words that may be one or two slips away from key: the same first and last letter, a
+    length within two, and on PostgreSQL trigrams in common (pg_trgm's % operator, indexed)."""
+    condition = Q(
+        Range(Length("word"), (len(key) - 2, len(key) + 2)),
+        word__startswith=key[0],
+        word__endswith=key[-1],
+    )
+    if connections[db].vendor == "postgresql":
+        from django.contrib.postgres.lookups import TrigramSimilar
+
+        condition &= Q(TrigramSimilar(F("word"), Value(key)))
+    return condition
 
 
 def name_condition(text: str, *, vendor: str) -> Q | None:
-    """The database form of `names.keys_match(text, name)`; None when text has no letters."""
+    """Names whose key holds every folded word of text (`names.word_in_key`), or whose Han text
+    holds text's Han characters: the looser rule duplicates are looked for by; None when text
+    has no letters."""
     alternatives = []
     if words := names.query_words(text):
         # One Q, so that on a join every word must hold for the same Name.
@@ -214,3 +295,24 @@ def _rank(words: list[str]):
         for word in words
     ]
     return (coverage + reduce(add, starts, Value(0.0)) / Value(float(len(words) or 1))) / 2
+
+
+def index_names(saved, *, fresh: bool = False) -> None:
+    """Write the SearchWord rows of saved Names anew: Name.save calls it, and so must anything
+    that writes Names without save() (bulk_create). fresh: the names have no rows yet."""
+    saved = [name for name in saved if name.pk]
+    if not saved:
+        return
+    manager = SearchWord.objects.using(saved[0]._state.db or "default")
+    if not fresh:
+        manager.filter(name__in=[name.pk for name in saved]).delete()
+    manager.bulk_create(row for name in saved for row in search_words(name))
+
+
+def search_words(name) -> list[SearchWord]:
+    """One row per distinct word of the name (`names.name_words`) and per Han character."""
+    rows = {(word.key, word.rough, word.han) for word in names.name_words(name.text)}
+    rows |= {(character, "", True) for character in names.han_text(name.text)}
+    return [
+        SearchWord(name=name, word=word, rough=rough, han=han) for word, rough, han in sorted(rows)
+    ]

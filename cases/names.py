@@ -308,13 +308,6 @@ def query_words(text: str) -> list[str]:
 MIN_INFIX_LENGTH = 3
 
 
-def word_in_key(word: str, key: str) -> bool:
-    """Whether one folded query word finds a name's key (see MIN_INFIX_LENGTH)."""
-    if len(word) >= MIN_INFIX_LENGTH:
-        return word in key
-    return key.startswith(word) or f" {word}" in key
-
-
 @functools.cache
 def _lazy_pinyin():
     # Set before pypinyin's first import, which is when it reads the variable (see docstring).
@@ -322,11 +315,6 @@ def _lazy_pinyin():
     from pypinyin import lazy_pinyin
 
     return lazy_pinyin
-
-
-def _han_to_pinyin(match: re.Match) -> str:
-    """One word of toneless pinyin for a run of Han characters, which is one name part."""
-    return " " + "".join(_lazy_pinyin()(match.group())) + " "
 
 
 def _arabic_to_latin(text: str) -> str:

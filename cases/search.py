@@ -10,8 +10,8 @@ ranks each case by its best name; ties go to the newest case. On PostgreSQL the 
 migration 0019 answer every condition (a btree for equal words and prefixes, trigrams for typos
 and infixes); SQLite reads its btree for prefixes and scans for the rest.
 
-Duplicates (`likely_duplicates`) still use the substring rule of `names.word_in_key` on the key
-of Name, with the GIN indexes of migration 0002.
+Duplicates (`likely_duplicates`) still use the looser substring rule of `name_condition` on the
+key of Name, with the GIN indexes of migration 0002.
 """
 
 import difflib
@@ -164,7 +164,7 @@ def _typo_candidates(key: str, db: str) -> Q:
 
 
 def name_condition(text: str, *, vendor: str) -> Q | None:
-    """Names whose key holds every folded word of text (`names.word_in_key`), or whose Han text
+    """Names whose key holds every folded word of text (`_word_in_key`), or whose Han text
     holds text's Han characters: the looser rule duplicates are looked for by; None when text
     has no letters."""
     alternatives = []
@@ -200,7 +200,8 @@ def _han_in_text(han: str, vendor: str) -> Q:
 
 
 def _word_in_key(word: str) -> Q:
-    """`names.word_in_key` as a lookup: LIKE '%word%', or the start of a word when it is short."""
+    """LIKE '%word%' on the key, or the start of a word of it when word is short (a database index
+    needs three letters to find a word inside another)."""
     if len(word) >= names.MIN_INFIX_LENGTH:
         return Q(key__contains=word)
     return Q(key__startswith=word) | Q(key__contains=f" {word}")

@@ -724,8 +724,8 @@ class CaseMerge(models.Model):
         return f"{self.merged_label} → {self.kept}"
 
 
-# Spreadsheet imports and the WGEID elements live in rooms of their own; imported here so Django
-# finds the models.
+# Spreadsheet imports, the WGEID elements and search words live in rooms of their own; imported
+# here so Django finds the models.
 from .import_models import ImportedRow, ImportFile, ImportMapping  # noqa: E402, F401
-from .wgeid_models import FamilyStep, WgeidAnswers, WgeidRecord  # noqa: E402, F401
 from .search_models import SearchWord  # noqa: E402, F401
+from .wgeid_models import FamilyStep, WgeidAnswers, WgeidRecord  # noqa: E402, F401

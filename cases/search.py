@@ -100,13 +100,11 @@ def candidate_names(queryset, text: str, *, public_only: bool = True):
     """Names of cases of queryset that may match text, as rows of name_id, name__case_id and
     name__text, at most MAX_CANDIDATES, those meeting the most query words and Han characters
     first; None when text has nothing to search by."""
-    words = names.name_words(text)[: names.MAX_QUERY_WORDS]
-    terms = [_word_terms(word, queryset.db) for word in words]
-    terms += [(Q(word=character),) * 3 for character in sorted(set(names.han_text(text)))]
+    terms = _terms(text, queryset.db)
     if not terms:
         return None
     candidates = SearchWord.objects.using(queryset.db).filter(
-        reduce(or_, (term[2] for term in terms)), name__case__in=queryset.values("pk")
+        word_condition(text, queryset.db), name__case__in=queryset.values("pk")
     )
     if public_only:
         candidates = candidates.filter(name__is_public=True)
@@ -127,6 +125,19 @@ def candidate_names(queryset, text: str, *, public_only: bool = True):
         .annotate(met=reduce(add, met), closeness=reduce(add, closeness))
         .order_by("-met", "-closeness", "-name__case_id", "-name_id")[:MAX_CANDIDATES]
     )
+
+
+def word_condition(text: str, db: str = "default") -> Q | None:
+    """What a SearchWord row of a candidate name meets: any of the conditions of candidate_names
+    (the indexes answer it; tested on PostgreSQL's plans)."""
+    terms = _terms(text, db)
+    return reduce(or_, (term[2] for term in terms)) if terms else None
+
+
+def _terms(text: str, db: str) -> list[tuple[Q, Q, Q]]:
+    words = names.name_words(text)[: names.MAX_QUERY_WORDS]
+    terms = [_word_terms(word, db) for word in words]
+    return terms + [(Q(word=character),) * 3 for character in sorted(set(names.han_text(text)))]
 
 
 def _word_terms(word: names.Word, db: str) -> tuple[Q, Q, Q]:

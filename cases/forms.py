@@ -5,11 +5,9 @@ import time
 from datetime import date
 
 from django import forms
-from django.core import signing, validators
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
-from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from . import photos
 from .codes import normalise_code
 from .dates import Precision
+from .form_fields import MONTH_CHOICES, DefaultedChoiceField, YearField
 from .models import Consent, Ethnicity, Photo, Prefecture, Report, Sex, Situation
+from .wgeid_forms import WgeidQuestions
 
 TIMESTAMP_SALT = "cases.report-form-started"
 # Faster than any person can read and fill in the form: such a post is a script.
@@ -32,8 +32,6 @@ REPORTABLE_SITUATIONS = [
     for value, label in Situation.choices
     if value not in Situation.needing_citation()
 ]
-
-MONTH_CHOICES = [("", _("month not known")), *MONTHS.items()]
 
 CONSENT_EXPLAINED = [
     (Consent.INTERNAL, _("Keep it in the office's records only. Nothing is published.")),
@@ -50,46 +48,6 @@ CONSENT_EXPLAINED = [
     ),
     (Consent.PUBLIC_NAMED, _("It may be published with their name.")),
 ]
-
-
-class DefaultedChoiceField(forms.ChoiceField):
-    """A choice with an honest default ("not known"): left empty, it means the default.
-
-    Not required, so that it carries no required mark: only what a relative must give is marked.
-    """
-
-    def __init__(self, *, default, **kwargs):
-        super().__init__(required=False, initial=default, **kwargs)
-        self.default = default
-
-    def clean(self, value):
-        return super().clean(value) or self.default
-
-    def has_changed(self, initial, data):
-        return super().has_changed(initial, data or self.default)
-
-
-FIRST_YEAR = 1900
-
-
-def this_year() -> int:
-    return timezone.localdate().year
-
-
-class YearField(forms.IntegerField):
-    """A year from FIRST_YEAR to this one, where "this one" is read each time a form is used:
-    a worker running over New Year must accept the new year without a restart."""
-
-    def __init__(self, **kwargs):
-        widget = forms.NumberInput(attrs={"inputmode": "numeric"})
-        super().__init__(min_value=FIRST_YEAR, required=False, widget=widget, **kwargs)
-        self.validators.append(validators.MaxValueValidator(this_year))
-
-    def __deepcopy__(self, memo):
-        """Each form gets its own copy of the field: its page names the year of that day."""
-        field = super().__deepcopy__(memo)
-        field.widget.attrs["max"] = str(this_year())
-        return field
 
 
 NAME_MISSING = _("Please write the person's name, as you know it.")
@@ -219,8 +177,9 @@ PhotoFormSet = formset_factory(
 )
 
 
-class ReportForm(forms.Form):
-    """What a relative tells us about the missing person, about themselves, and their consent."""
+class ReportForm(WgeidQuestions):
+    """What a relative tells us about the missing person, about themselves, and their consent;
+    and, if they wish, what the UN Working Group asks (WgeidQuestions)."""
 
     sex = DefaultedChoiceField(
         label=_("Sex"), choices=Sex.choices, default=Sex.UNKNOWN, widget=forms.RadioSelect

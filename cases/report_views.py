@@ -143,6 +143,7 @@ def submit(request, form, names, photos, *, taken_by) -> str:
             photos=photos.photos(),
             language=get_language(),
             taken_by=taken_by,
+            wgeid=form.wgeid_answers(),
         )
     except BaseException:
         ratelimit.forget_use("report-form", form.cleaned_data["started"])

@@ -234,6 +234,26 @@ def fill_blanks(record: WgeidRecord, source: WgeidFields) -> list[str]:
     return changed
 
 
+def fill_submitter(record: WgeidRecord, report: Report) -> list[str]:
+    """The relative as the submitter, if staff named none. Only for a relative who agreed to the
+    submission: otherwise their contact details stay on the report alone, where retention blanks
+    them once the report is closed."""
+    changed = []
+    if not record.submitter_name and report.submitter_name:
+        record.submitter_name = report.submitter_name
+        record.submitter_relationship = report.relationship
+        changed += ["submitter_name", "submitter_relationship"]
+    contact = "\n".join(
+        value
+        for value in (report.submitter_phone, report.submitter_email, report.submitter_messenger)
+        if value
+    )
+    if not record.submitter_contact and contact:
+        record.submitter_contact = contact
+        changed.append("submitter_contact")
+    return changed
+
+
 def fill_from_report(*, case: Case, report: Report) -> WgeidRecord | None:
     """The case's record filled from what the report's relative answered, never overwriting
     what staff entered; their account of the family's steps becomes a step of its own.
@@ -246,23 +266,8 @@ def fill_from_report(*, case: Case, report: Report) -> WgeidRecord | None:
     record = WgeidRecord.objects.select_for_update().filter(case=case).first()
     record = record or WgeidRecord(case=case)
     changed = fill_blanks(record, answers)
-    if not record.submitter_name and report.submitter_name:
-        record.submitter_name = report.submitter_name
-        record.submitter_relationship = report.relationship
-        changed += ["submitter_name", "submitter_relationship"]
-    if not record.submitter_contact:
-        contact = "\n".join(
-            value
-            for value in (
-                report.submitter_phone,
-                report.submitter_email,
-                report.submitter_messenger,
-            )
-            if value
-        )
-        if contact:
-            record.submitter_contact = contact
-            changed.append("submitter_contact")
+    if answers.consent_submission == Answer.YES:
+        changed += fill_submitter(record, report)
     if record.pk is None or changed:
         record.save()
     if answers.family_steps and not FamilyStep.objects.filter(report=report).exists():

@@ -45,6 +45,10 @@ CANARY = {
     "submitter_messenger": "@zqhandleqz",
     "narrative": "zqnarrativeqz: он был задержан, қанарейкаж",
     "addition": "zqadditionqz 后来被转移",
+    "wgeid_id_card_number": "65zqidcardqz34",
+    "wgeid_passport_number": "EZQPASSPORTQZ",
+    "wgeid_responsible_name": "zqfacilityqz лагері",
+    "wgeid_family_steps": "zqstepsqz: хат жаздық",
 }
 # What must not appear in the bytes: each canary, and the parts a search could pick out.
 NEEDLES = [
@@ -58,6 +62,12 @@ NEEDLES = [
     "қанарейкаж",
     "zqadditionqz",
     "后来被转移",
+    "zqidcardqz",
+    "ZQPASSPORTQZ",
+    "zqfacilityqz",
+    "лагері",
+    "zqstepsqz",
+    "хат жаздық",
 ]
 BASE_NEEDLES = list(NEEDLES)  # the staff's second-factor secrets join them (enrolled_staff)
 

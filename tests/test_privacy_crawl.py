@@ -15,10 +15,43 @@ from django.test import Client
 
 from cases.models import Case, CaseMerge, Citation, Event, Name, Photo
 from cases.services import publish_case, unpublish_case
+from cases.wgeid_models import FamilyStep, WgeidAnswers, WgeidRecord
 
 from .factories import make_case, make_photo, make_report, make_source
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.urls_public_media")]
+
+# Every text field of the WGEID record, of a family step and of a relative's answers.
+WGEID_TEXT = {
+    WgeidRecord: [
+        "full_name",
+        "id_card_number",
+        "passport_number",
+        "nationality",
+        "occupation",
+        "disappearance_place",
+        "responsible_name",
+        "responsible_basis",
+        "submitter_name",
+        "submitter_contact",
+    ],
+    FamilyStep: ["addressed_to", "request", "answer"],
+    WgeidAnswers: [
+        "id_card_number",
+        "passport_number",
+        "nationality",
+        "occupation",
+        "disappearance_place",
+        "responsible_name",
+        "responsible_basis",
+        "family_steps",
+    ],
+}
+WGEID_CANARIES = [
+    f"{model.__name__.lower()}{field.replace('_', '')}"
+    for model, fields in WGEID_TEXT.items()
+    for field in fields
+]
 
 LANGUAGES = ["en", "kk", "kk-arab", "ru", "ug", "zh-hans"]
 START = [f"/{language}/" for language in LANGUAGES] + [
@@ -61,6 +94,7 @@ PRIVATE = {
         "hiddencasesummary",
         "hiddenreason",
         "hiddencaseclaim",
+        *WGEID_CANARIES,
     ]
 }
 
@@ -141,7 +175,22 @@ def published_case(source):
         case=case, kind="detained", place=PUBLIC["eventplace"], public_text=PUBLIC["eventtext"]
     )
     CaseMerge.objects.create(kept=case, merged_case_id=999, merged_label=PRIVATE["mergelabel"])
+    with_wgeid_canaries(case, report)
     return publish_case(case=case, by=None)
+
+
+def with_wgeid_canaries(case, report):
+    """The WGEID elements of a published case, each with its canary: none is ever public."""
+
+    def canaries(model):
+        return {
+            field: PRIVATE[f"{model.__name__.lower()}{field.replace('_', '')}"]
+            for field in WGEID_TEXT[model]
+        }
+
+    WgeidRecord.objects.create(case=case, **canaries(WgeidRecord))
+    FamilyStep.objects.create(case=case, report=report, **canaries(FamilyStep))
+    WgeidAnswers.objects.create(report=report, **canaries(WgeidAnswers))
 
 
 def draft_case():
@@ -312,6 +361,15 @@ def test_every_public_canary_shows_where_it_should(crawled):
                 (name, url) for url in urls if PUBLIC[name].encode() not in crawled[url].content
             ]
     assert missing == []
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_a_search_for_a_wgeid_field_finds_nothing(client, site, language):
+    reference = site["published"].reference
+    for name in WGEID_CANARIES:
+        response = client.get(f"/{language}/cases/", {"q": PRIVATE[name]})
+        assert response.status_code == 200
+        assert f"/cases/{reference}/" not in response.text, name
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -56,6 +56,41 @@ class ReportLayout:
         )
         return [self.form[name] for name in fields]
 
+    def un_documents(self):
+        names = ("id_card_number", "passport_number", "nationality", "occupation")
+        return [self.form[f"wgeid_{name}"] for name in names]
+
+    def un_kind(self):
+        return self.form["wgeid_disappearance_kind"]
+
+    def un_when(self):
+        return [self.form[name] for name in ("wgeid_year", "wgeid_month", "wgeid_day")]
+
+    def un_place(self):
+        return self.form["wgeid_place"]
+
+    def un_responsible(self):
+        names = ("responsible", "responsible_name", "responsible_basis")
+        return [self.form[f"wgeid_{name}"] for name in names]
+
+    def un_steps(self):
+        return self.form["wgeid_family_steps"]
+
+    def un_consent(self):
+        return [self.form["wgeid_consent_submission"], self.form["wgeid_consent_named"]]
+
+    def un_questions(self):
+        """The questions for the UN Working Group, in the order of the page."""
+        return [
+            *self.un_documents(),
+            self.un_kind(),
+            *self.un_when(),
+            self.un_place(),
+            *self.un_responsible(),
+            self.un_steps(),
+            *self.un_consent(),
+        ]
+
     def photo_fields(self):
         return [photo_form[name] for photo_form in self.photos for name in photo_form.fields]
 
@@ -66,6 +101,7 @@ class ReportLayout:
             *self.consent(),
             *self.person_details(),
             *self.about_you(),
+            *self.un_questions(),
         ]
 
     def field_errors(self):
@@ -86,6 +122,10 @@ class ReportLayout:
             field.errors or field_changed(field)
             for field in (*self.person_details(), *self.about_you())
         )
+
+    def un_open(self) -> bool:
+        """As details_open, for the questions for the UN."""
+        return any(field.errors or field_changed(field) for field in self.un_questions())
 
 
 def focusable_id(bound_field) -> str:

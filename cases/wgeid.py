@@ -2,6 +2,8 @@
 and prefilled from relatives' reports without overwriting what staff entered.
 
 Nothing here is public: no public page, feed, sitemap, search or open-data file calls it.
+For many cases, `select_related("wgeid")` and `prefetch_related("names", "family_steps")` let
+wgeid_elements and wgeid_csv_row run without a query per case.
 """
 
 from django.db.models import Model

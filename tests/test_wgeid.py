@@ -277,3 +277,16 @@ def test_the_report_page_shows_the_relatives_answers_read_only(moderator_client)
     assert "Answers for the WGEID (private)" in page
     assert "<dd>E7654321</dd>" in page and "<dd>state security</dd>" in page
     assert 'name="passport_number"' not in page
+
+
+def test_elements_and_rows_of_many_cases_take_three_queries(django_assert_num_queries):
+    for number in range(5):
+        case = make_case()
+        Name.objects.create(case=case, text=f"Person {number}")
+        if number % 2:
+            full_record(case)
+            step(case)
+    cases = Case.objects.select_related("wgeid").prefetch_related("names", "family_steps")
+    with django_assert_num_queries(3):
+        rows = [(wgeid_elements(case), wgeid_csv_row(case)) for case in cases]
+    assert len(rows) == 5

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import contacts, search, services, staff_exports, storage
+from .evidence_admin import PhotoEvidenceAdmin
 from .fields import EncryptedCharField
 from .models import Case, CaseMerge, Name, Photo, Report, Source
 from .templatetags.moderation import language_name
@@ -426,13 +427,23 @@ class ReportAdmin(WgeidAnswersOnReport, ValidKeysAutocomplete, SimpleHistoryAdmi
 
 
 @admin.register(Photo)
-class PhotoAdmin(SimpleHistoryAdmin):
+class PhotoAdmin(PhotoEvidenceAdmin, SimpleHistoryAdmin):
     list_display = ["preview", "__str__", "case", "kind", "approved", "width", "height"]
     list_filter = ["approved", "kind"]
     list_select_related = ["case"]
     raw_id_fields = ["case", "report"]
-    fields = ["preview", "case", "report", "kind", "alt_text", "approved", "width", "height"]
-    readonly_fields = ["preview", "width", "height"]
+    fields = [
+        "preview",
+        "case",
+        "report",
+        "kind",
+        "alt_text",
+        "approved",
+        "width",
+        "height",
+        *PhotoEvidenceAdmin.evidence_fields,
+    ]
+    readonly_fields = ["preview", "width", "height", *PhotoEvidenceAdmin.evidence_fields]
     actions = ["approve", "withdraw_approval"]
 
     @admin.display(description=_("photo"))

@@ -490,6 +490,14 @@ class Photo(models.Model):
         DOCUMENT = "document", _("document")
         OTHER = "other", _("other")
 
+    class Channel(models.TextChoices):
+        """How the file reached the office (cases/evidence.py)."""
+
+        ONLINE = "online", _("the online report form")
+        OFFICE = "office", _("a report taken at the office")
+        ADDITION = "addition", _("an addition by receipt code")
+        IMPORT = "import", _("a spreadsheet import")
+
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="photos", verbose_name=_("case")
     )
@@ -515,6 +523,12 @@ class Photo(models.Model):
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
     sha256 = models.CharField(max_length=64, editable=False, db_index=True)
+    # Fingerprints of the file as the relative sent it (cases/evidence.py says why two).
+    original_sha256 = EncryptedCharField(max_length=64, blank=True, editable=False)
+    original_lookup = models.CharField(max_length=24, blank=True, editable=False, db_index=True)
+    channel = models.CharField(
+        _("received through"), max_length=12, choices=Channel, blank=True, editable=False
+    )
     public_name = models.CharField(
         max_length=64,
         blank=True,
@@ -524,7 +538,8 @@ class Photo(models.Model):
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     objects = PhotoQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The fingerprints never change, and the original's is staff-only: not copied into history.
+    history = HistoricalRecords(excluded_fields=["original_sha256", "original_lookup", "channel"])
 
     class Meta:
         verbose_name = _("photo")
@@ -637,6 +652,10 @@ class Citation(models.Model):
         help_text=_("Paragraph, page or timestamp."),
     )
     excerpt = models.TextField(_("excerpt"), blank=True)
+    # Never shown publicly (cases/evidence.py, supporting_photos).
+    photos = models.ManyToManyField(
+        "Photo", blank=True, related_name="supported_citations", verbose_name=_("supporting files")
+    )
 
     objects = CitationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -683,6 +702,9 @@ class Event(models.Model):
         related_name="events",
         verbose_name=_("source"),
     )
+    photos = models.ManyToManyField(
+        "Photo", blank=True, related_name="supported_events", verbose_name=_("supporting files")
+    )
 
     class Meta:
         verbose_name = _("event")
@@ -724,8 +746,9 @@ class CaseMerge(models.Model):
         return f"{self.merged_label} → {self.kept}"
 
 
-# Spreadsheet imports, the WGEID elements and search words live in rooms of their own; imported
-# here so Django finds the models.
+# Spreadsheet imports, the WGEID elements, search words and the evidence trail of files
+# (cases/evidence.py) live in rooms of their own; imported here so Django finds the models.
+from .evidence_models import FileEvent  # noqa: E402, F401
 from .import_models import ImportedRow, ImportFile, ImportMapping  # noqa: E402, F401
 from .search_models import SearchWord  # noqa: E402, F401
 from .wgeid_models import FamilyStep, WgeidAnswers, WgeidRecord  # noqa: E402, F401

@@ -106,6 +106,9 @@ class SanitizedPhoto:
     width: int
     height: int
     sha256: str
+    # Of the bytes as uploaded, before anything was stripped: what a holder of the original
+    # can compute again (cases/evidence.py).
+    original_sha256: str
     extension: str = ".jpg"
 
 
@@ -131,6 +134,7 @@ def sanitize_photo(fileobj, *, max_pixels: int = MAX_PIXELS) -> SanitizedPhoto:
         width=picture.width,
         height=picture.height,
         sha256=hashlib.sha256(image).hexdigest(),
+        original_sha256=hashlib.sha256(data).hexdigest(),
     )
 
 

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 
-from . import contacts, crypto
+from . import contacts, crypto, evidence
 from .codes import file_token
 from .fields import EncryptedMixin
 from .models import Photo, Report
@@ -23,7 +23,10 @@ from .storage import raw_storage
 
 DEFAULT_BATCH = 500
 # Lookup hashes derived from a model's encrypted fields: the column, and how to compute it.
-LOOKUP_HASHES = {Report: ("lookup_hashes", contacts.hashes_of)}
+LOOKUP_HASHES = {
+    Report: ("lookup_hashes", contacts.hashes_of),
+    Photo: ("original_lookup", lambda plain: evidence.original_lookup(plain["original_sha256"])),
+}
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from . import codes
+from . import codes, evidence
 from .models import (
     Case,
     CaseMerge,
@@ -109,7 +109,7 @@ def publish_case(*, case: Case, by) -> Case:
         case.status = Case.Status.PUBLISHED
         case.hidden_reason = ""
         case.save()
-        reconcile_public_photos(case_ids=[case.pk], written=written)
+        reconcile_public_photos(case_ids=[case.pk], written=written, by=by)
         for report in case.reports.filter(state=Report.State.NEW):
             mark_report(report=report, state=Report.State.REVIEWED, by=None)
     return case
@@ -146,11 +146,11 @@ def unpublish_case(
         case.status = status
         case.hidden_reason = reason if status == Case.Status.HIDDEN else ""
         case.save()
-        reconcile_public_photos(case_ids=[case.pk], written=[])
+        reconcile_public_photos(case_ids=[case.pk], written=[], by=by)
     return case
 
 
-def reconcile_public_photos(*, case_ids, written: list) -> None:
+def reconcile_public_photos(*, case_ids, written: list, by=None) -> None:
     """Make public storage hold exactly the photos of these cases that may be public.
 
     Every service that changes a case's status or consent, a photo's approval, or which case a
@@ -158,20 +158,26 @@ def reconcile_public_photos(*, case_ids, written: list) -> None:
     be public is `Photo.objects.public()`, and only that.
 
     Copies are recorded in `written` so a failed transaction removes them; removals wait for
-    the commit, so a rollback never leaves a public row pointing at a missing file.
+    the commit, so a rollback never leaves a public row pointing at a missing file. Each copy
+    made or removed goes into the photo's trail, as done by `by` (None: the system).
     """
     public = storages["default"]
     photos = Photo.objects.filter(case_id__in=[pk for pk in case_ids if pk is not None])
     wanted = set(photos.public().values_list("pk", flat=True))
+    copied, removed = [], []
     for photo in photos.select_for_update():
         if photo.pk in wanted and not photo.public_name:
             photo.public_name = _copy_to_public(photo, public)
             written.append((public, photo.public_name))
             photo.save(update_fields=["public_name"])
+            copied.append(photo)
         elif photo.pk not in wanted and photo.public_name:
             name, photo.public_name = photo.public_name, ""
             photo.save(update_fields=["public_name"])
             transaction.on_commit(lambda name=name: public.delete(name))
+            removed.append(photo)
+    evidence.record_file_events(copied, evidence.Action.PUBLISHED, by)
+    evidence.record_file_events(removed, evidence.Action.UNPUBLISHED, by)
 
 
 def _copy_to_public(photo: Photo, public: Storage) -> str:
@@ -208,7 +214,10 @@ def submit_report(
         if wgeid:
             WgeidAnswers.objects.create(report=new_report, **wgeid)
             fill_from_report(case=case, report=new_report)
-        store_photos(report=new_report, photos=photos, written=written)
+        channel = Photo.Channel.OFFICE if taken_by else Photo.Channel.ONLINE
+        store_photos(
+            report=new_report, photos=photos, written=written, channel=channel, by=taken_by
+        )
     return new_report, code
 
 
@@ -227,12 +236,16 @@ def add_to_report(*, report: Report, narrative: str, photos: list) -> Report:
         if report.state == Report.State.REVIEWED:
             report.state = Report.State.NEW
         report.save()
-        store_photos(report=report, photos=photos, written=written)
+        store_photos(report=report, photos=photos, written=written, channel=Photo.Channel.ADDITION)
     return report
 
 
-def store_photos(*, report: Report, photos: list, written: list) -> None:
-    """Write sanitized photos to private storage under random names; never the upload itself."""
+def store_photos(*, report: Report, photos: list, written: list, channel: str, by=None) -> None:
+    """Write sanitized photos to private storage under random names; never the upload itself.
+
+    Each keeps the fingerprints of both files and starts its trail (cases/evidence.py).
+    """
+    stored = []
     for sanitized, kind, description in photos:
         photo = Photo(
             case=report.case,
@@ -242,11 +255,16 @@ def store_photos(*, report: Report, photos: list, written: list) -> None:
             width=sanitized.width,
             height=sanitized.height,
             sha256=sanitized.sha256,
+            original_sha256=sanitized.original_sha256,
+            original_lookup=evidence.original_lookup(sanitized.original_sha256),
+            channel=channel,
         )
         for field, data in ((photo.image, sanitized.image), (photo.thumbnail, sanitized.thumbnail)):
             field.save(f"{codes.file_token()}{sanitized.extension}", ContentFile(data), save=False)
             written.append((field.storage, field.name))
         photo.save()
+        stored.append(photo)
+    evidence.record_received(stored, by)
 
 
 def send_for_review(*, case: Case, by) -> Case:
@@ -259,7 +277,7 @@ def send_for_review(*, case: Case, by) -> Case:
     return case
 
 
-def after_case_edit(*, case: Case) -> str | None:
+def after_case_edit(*, case: Case, by=None) -> str | None:
     """Keep the public site true to an edit: lowered consent unpublishes at once.
 
     Returns a message for staff when the edit took the case off the public site.
@@ -270,7 +288,7 @@ def after_case_edit(*, case: Case) -> str | None:
         unpublish_case(case=case, by=None)
         return _("Consent no longer allows publication: the case was unpublished at once.")
     with removing_files_on_failure() as written, transaction.atomic():
-        reconcile_public_photos(case_ids=[case.pk], written=written)
+        reconcile_public_photos(case_ids=[case.pk], written=written, by=by)
     return None
 
 
@@ -307,23 +325,28 @@ def attach_report(*, report: Report, case: Case, by) -> Report:
         old_case_id = report.case_id
         report.case = case
         report.save(update_fields=["case", "updated_at"])
-        _move_photos(report.photos.all(), to=case)
+        _move_photos(report.photos.all(), to=case, by=by)
+        # Its photos no longer support the claims of the case the report left.
+        evidence.unlink_claims_elsewhere(report.photos.values_list("pk", flat=True))
         FamilyStep.objects.filter(report=report).update(case=case)  # they follow their report
         fill_from_report(case=case, report=report)
         restrict_consent(case=case, consent=report.consent, photo_consent=report.photo_consent)
-        reconcile_public_photos(case_ids=[old_case_id, case.pk], written=written)
+        reconcile_public_photos(case_ids=[old_case_id, case.pk], written=written, by=by)
     return report
 
 
-def _move_photos(photos, *, to: Case) -> int:
+def _move_photos(photos, *, to: Case, by) -> int:
     """Move photos to another case in one UPDATE; the caller reconciles both cases' photos.
 
-    A public photo that moves changes what both cases' pages show.
+    A public photo that moves changes what both cases' pages show. Each move is in the trail.
     """
     moved_public = photos.exclude(public_name="").exists()
+    moving = list(photos.exclude(case=to).values_list("pk", "case_id"))
     count = photos.update(case=to)
     if moved_public:
         public_data_changed(case_ids=[to.pk])
+    for pk, old_case_id in moving:
+        evidence.record_file_event(pk, evidence.Action.MOVED, by, note=f"#{old_case_id} → #{to.pk}")
     return count
 
 
@@ -351,7 +374,7 @@ def merge_cases(*, kept: Case, duplicate: Case, by) -> CaseMerge:
         moved = {
             "reports": duplicate.reports.update(case=kept),
             "names": duplicate.names.update(case=kept),
-            "photos": _move_photos(duplicate.photos.all(), to=kept),
+            "photos": _move_photos(duplicate.photos.all(), to=kept, by=by),
             "citations": duplicate.citations.update(case=kept),
             "events": duplicate.events.update(case=kept),
             "family_steps": duplicate.family_steps.count(),
@@ -371,7 +394,7 @@ def merge_cases(*, kept: Case, duplicate: Case, by) -> CaseMerge:
         restrict_consent(
             case=kept, consent=duplicate.consent, photo_consent=duplicate.photo_consent
         )
-        reconcile_public_photos(case_ids=[kept.pk], written=written)
+        reconcile_public_photos(case_ids=[kept.pk], written=written, by=by)
     return record
 
 
@@ -380,11 +403,15 @@ def set_photo_approval(*, photos, approved: bool, by) -> int:
     require_permission(by, "cases.change_photo")
     with removing_files_on_failure() as written, transaction.atomic():
         photos = list(Photo.objects.filter(pk__in=[photo.pk for photo in photos]))
-        for photo in photos:
-            if photo.approved != approved:
-                photo.approved = approved
-                photo.save(update_fields=["approved"])  # through save(), so history records it
-        reconcile_public_photos(case_ids={photo.case_id for photo in photos}, written=written)
+        changed = [photo for photo in photos if photo.approved != approved]
+        for photo in changed:
+            photo.approved = approved
+            photo.save(update_fields=["approved"])  # through save(), so history records it
+        action = evidence.Action.APPROVED if approved else evidence.Action.UNAPPROVED
+        evidence.record_file_events(changed, action, by)
+        reconcile_public_photos(
+            case_ids={photo.case_id for photo in photos}, written=written, by=by
+        )
     return len(photos)
 
 
@@ -399,10 +426,14 @@ def save_photo_edit(*, photo: Photo, by) -> Photo:
         stored = Photo.objects.select_for_update().values("case_id", "approved").get(pk=photo.pk)
         approved, photo.approved = photo.approved, stored["approved"]
         photo.save()
+        if stored["case_id"] != photo.case_id:
+            note = f"#{stored['case_id']} → #{photo.case_id}"
+            evidence.record_file_event(photo, evidence.Action.MOVED, by, note=note)
+            evidence.unlink_claims_elsewhere([photo.pk])
         if approved != stored["approved"]:
             set_photo_approval(photos=[photo], approved=approved, by=by)
             photo.approved = approved
-        reconcile_public_photos(case_ids=[stored["case_id"], photo.case_id], written=written)
+        reconcile_public_photos(case_ids=[stored["case_id"], photo.case_id], written=written, by=by)
     return photo
 
 

@@ -29,6 +29,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 
 from . import services
+from .evidence_admin import SupportingPhotosInline, evidence_of, with_trails
 from .models import Case, Citation, Consent, Event, Name, Photo, Report, Source, Verification
 from .public import case_page_context
 from .templatetags.moderation import language_name
@@ -368,19 +369,26 @@ class PhotoInline(admin.StackedInline):
     form = PhotoForm
     extra = 0
     can_delete = True
-    fields = [("preview", "kind"), "alt_text", ("approved", "report")]
-    readonly_fields = ["preview", "report"]
+    fields = [("preview", "kind"), "alt_text", ("approved", "report"), "evidence"]
+    readonly_fields = ["preview", "report", "evidence"]
     workspace_column = "relatives"
+
+    def get_queryset(self, request):
+        return with_trails(super().get_queryset(request))
 
     @admin.display(description=_("photo"))
     def preview(self, photo):
         return thumbnail(photo)
 
+    @admin.display(description=_("fingerprints and trail"))
+    def evidence(self, photo):
+        return evidence_of(photo)
+
     def has_add_permission(self, request, obj=None):
         return False
 
 
-class CitationInline(ValidKeysAutocomplete, admin.StackedInline):
+class CitationInline(SupportingPhotosInline, ValidKeysAutocomplete, admin.StackedInline):
     model = Citation
     form = CitationForm
     extra = 1
@@ -391,14 +399,15 @@ class CitationInline(ValidKeysAutocomplete, admin.StackedInline):
         ("new_source_publisher", "new_source_date", "new_source_url"),
         "claim",
         ("locator", "excerpt"),
+        "photos",
     ]
 
 
-class EventInline(ValidKeysAutocomplete, admin.StackedInline):
+class EventInline(SupportingPhotosInline, ValidKeysAutocomplete, admin.StackedInline):
     model = Event
     extra = 0
     autocomplete_fields = ["source"]
-    fields = [("kind", "date", "date_precision"), "place", "public_text", "source"]
+    fields = [("kind", "date", "date_precision"), "place", "public_text", "source", "photos"]
 
 
 class Listing:
@@ -521,7 +530,7 @@ class ReviewWorkspace:
                 claim=default_claim(case),
                 by=request.user,
             )
-        message = services.after_case_edit(case=case)
+        message = services.after_case_edit(case=case, by=request.user)
         if message:
             self.message_user(request, message, messages.WARNING)
 

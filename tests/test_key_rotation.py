@@ -12,7 +12,7 @@ from django.db import connection
 
 from advocacy.otp.models import AuthenticatorDevice, BackupCode, BackupCodeDevice
 from advocacy.staff_auth import confirm_device
-from cases import rotation
+from cases import evidence, rotation
 from cases.backups import stored_files
 from cases.models import Photo, Report
 from cases.storage import raw_storage
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 REPORTS = 7
+ORIGINAL = "ab" * 32  # the fingerprint of a photo's original upload, encrypted
 
 
 @pytest.fixture
@@ -41,7 +42,15 @@ def under_old_key(settings, isolated_media):
         for n in range(REPORTS)
     ]
     make_report(case, submitter_name="", narrative="")  # empty fields stay empty
-    photos = [make_photo(case, report=reports[0]) for _ in range(2)]
+    photos = [
+        make_photo(
+            case,
+            report=reports[0],
+            original_sha256=ORIGINAL,
+            original_lookup=evidence.original_lookup(ORIGINAL),
+        )
+        for _ in range(2)
+    ]
     user = staff_user("rotating", "Moderator")
     codes = confirm_device(AuthenticatorDevice.objects.create(user=user, name="phone"))
     return {"user": user, "codes": codes, "photos": {p.pk: p.image.read() for p in photos}}
@@ -78,12 +87,14 @@ def test_rotation_moves_everything_to_the_new_key(under_old_key, settings, clien
     history = Report.history.count()
     settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]
 
-    # 7 reports (the eighth is empty), 1 authenticator, 10 backup codes, 2 photos
-    assert "done: 20 of 21 " in rotate()
+    # 7 reports (the eighth is empty), 2 photo rows (their fingerprints), 1 authenticator,
+    # 10 backup codes, 2 photo files
+    assert "done: 22 of 23 " in rotate()
     settings.FIELD_ENCRYPTION_KEYS = [NEW]
 
     tokens = stored_tokens()
-    assert len(tokens) == REPORTS * 3 + 2 * 2 + 1 + 10
+    assert len(tokens) == REPORTS * 3 + 2 + 2 * 2 + 1 + 10
+    assert {photo.original_sha256 for photo in Photo.objects.all()} == {ORIGINAL}
     assert all(opens_with(NEW, token) for token in tokens)
     names = sorted(
         Report.objects.exclude(submitter_name="").values_list("submitter_name", flat=True)
@@ -115,7 +126,7 @@ def test_a_stopped_rotation_carries_on_where_it_was(under_old_key, settings):
     mixed = stored_tokens()
     assert 0 < sum(opens_with(NEW, token) for token in mixed) < len(mixed)
 
-    assert "done: 16 of 21 " in rotate()  # the 3 other reports and everything after them
+    assert "done: 18 of 23 " in rotate()  # the 3 other reports and everything after them
     settings.FIELD_ENCRYPTION_KEYS = [NEW]
     assert all(opens_with(NEW, token) for token in stored_tokens())
     assert BackupCode.objects.count() == 10
@@ -133,8 +144,10 @@ def test_a_new_lookup_key_keeps_phone_search_working(under_old_key, settings, cl
     report = Report.objects.exclude(submitter_phone="").order_by("pk").last()
     search = {"q": report.submitter_phone}
     assert f"/report/{report.pk}/change/" not in staff.get("/admin/cases/report/", search).text
+    assert evidence.find_by_fingerprint(ORIGINAL) == []
     rotate()
     assert f"/report/{report.pk}/change/" in staff.get("/admin/cases/report/", search).text
+    assert len(evidence.find_by_fingerprint(ORIGINAL)) == 2  # photos too, by their original
 
 
 def test_rotation_memory_stays_bounded_by_the_batch(under_old_key, settings):

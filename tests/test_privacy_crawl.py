@@ -5,6 +5,7 @@ feed, sitemap and data files, follows every link and image on the site (public m
 served as nginx serves it), and reads every byte of every response, headers included.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -13,6 +14,7 @@ import pytest
 from django.core.files.storage import storages
 from django.test import Client
 
+from cases import evidence
 from cases.models import Case, CaseMerge, Citation, Event, Name, Photo
 from cases.services import publish_case, unpublish_case
 from cases.wgeid_models import FamilyStep, WgeidAnswers, WgeidRecord
@@ -95,7 +97,14 @@ PRIVATE = {
         "hiddenreason",
         "hiddencaseclaim",
         *WGEID_CANARIES,
+        "filetrailnote",
     ]
+}
+# The fingerprint of a public photo's original upload, and its lookup hash (cases/evidence.py).
+ORIGINAL_SHA256 = hashlib.sha256(b"the upload as the relative sent it").hexdigest()
+PRIVATE |= {
+    "originalsha256": ORIGINAL_SHA256,
+    "originallookup": evidence.original_lookup(ORIGINAL_SHA256),
 }
 
 PUBLIC = {
@@ -162,7 +171,14 @@ def published_case(source):
         submitter_messenger=PRIVATE["submittermessenger"],
         narrative=PRIVATE["narrative"],
     )
-    make_photo(case, report=report, alt_text=PUBLIC["alt"])
+    public_photo = make_photo(
+        case,
+        report=report,
+        alt_text=PUBLIC["alt"],
+        original_sha256=ORIGINAL_SHA256,
+        original_lookup=PRIVATE["originallookup"],
+    )
+    evidence.record_file_event(public_photo, "exported", note=PRIVATE["filetrailnote"])
     make_photo(case, report=report, approved=False, alt_text=PRIVATE["unapprovedalt"])
     Citation.objects.create(
         case=case,

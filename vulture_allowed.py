@@ -266,3 +266,9 @@ _.published_on  # unused property (cases/models.py: read by the case and source 
 matched  # a field of names.Rank, compared as a tuple (cases/names.py)
 quality  # a field of names.Rank, compared as a tuple (cases/names.py)
 in_order  # a field of names.Rank, compared as a tuple (cases/names.py)
+_.of_original  # read by templates/admin/cases/photo/check_file.html
+supporting_photos  # cases/evidence.py: the interface the dossier reads claims' files through
+_.upload_handlers  # Django reads a request's upload handlers when it parses the body
+_.receive_data_chunk  # Django's upload handler interface (cases/evidence_admin.py)
+_.file_complete  # Django's upload handler interface (cases/evidence_admin.py)
+EXPORTED  # FileEvent.Action: the dossier and bulk export record "exported"

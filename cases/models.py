@@ -496,7 +496,7 @@ class Photo(models.Model):
         ONLINE = "online", _("the online report form")
         OFFICE = "office", _("a report taken at the office")
         ADDITION = "addition", _("an addition by receipt code")
-        IMPORT = "import", _("a spreadsheet import")
+        # Spreadsheet imports bring no photos (cases/imports.py), so they are no channel yet.
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="photos", verbose_name=_("case")

@@ -58,7 +58,6 @@ class Migration(migrations.Migration):
                     ("online", "the online report form"),
                     ("office", "a report taken at the office"),
                     ("addition", "an addition by receipt code"),
-                    ("import", "a spreadsheet import"),
                 ],
                 editable=False,
                 max_length=12,

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -388,3 +389,19 @@ def test_the_public_case_page_never_names_the_files_behind_a_citation(client, ed
     assert f"/admin/cases/photo/{photo.pk}/" not in page
     assert photo.public_url in page  # the photo itself is public: only the link is not
     assert "supporting files" not in page.lower()
+
+
+def test_the_workspace_shows_each_photos_fingerprints_and_trail(client, staff):
+    original = photo_with_metadata()
+    send_report(client, original)
+    photo = Photo.objects.get()
+    page = staff.get(f"/admin/cases/case/{photo.case_id}/change/").text
+    assert hashlib.sha256(original).hexdigest() in page and photo.sha256 in page
+    assert "the online report form" in page and "the relative" in page
+
+
+def test_staff_without_the_right_to_view_photos_cannot_check_files(client):
+    User.objects.create_user("no-role", password="x" * 16, is_staff=True)
+    clerk = log_in_to_admin(client, User.objects.get(username="no-role"))
+    assert clerk.get(CHECK).status_code == 403
+    assert clerk.post(CHECK, {"fingerprint": "ab" * 32}).status_code == 403

@@ -27,6 +27,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.admin import OTPAdminAuthenticationForm
 
+from cases.codes import grouped
+
 from .otp.models import AuthenticatorDevice, BackupCode, BackupCodeDevice
 
 BACKUP_CODE_COUNT = 10
@@ -113,8 +115,8 @@ def confirm_device(device: AuthenticatorDevice) -> list[str]:
 
 
 def spaced(secret: str) -> str:
-    """ABCD EFGH ...: a key typed by hand is read in groups of four."""
-    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    """ABCD EFGH ...: a key typed into an authenticator app by hand, in groups as codes are."""
+    return grouped(secret, separator=" ")
 
 
 class StaffLoginForm(OTPAdminAuthenticationForm):

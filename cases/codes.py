@@ -32,9 +32,9 @@ def random_code(length: int) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-def grouped(code: str) -> str:
-    """ABCD-EFGH-...: how a code is shown, and how people read it out."""
-    return "-".join(code[i : i + GROUP_LENGTH] for i in range(0, len(code), GROUP_LENGTH))
+def grouped(code: str, separator: str = "-") -> str:
+    """ABCD-EFGH-...: how a code is shown, and how people read it out and copy it by hand."""
+    return separator.join(code[i : i + GROUP_LENGTH] for i in range(0, len(code), GROUP_LENGTH))
 
 
 def new_receipt_code() -> str:

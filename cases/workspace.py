@@ -455,7 +455,7 @@ def saved_preview(case: Case) -> Preview:
     citations = case.citations.select_related("source")
     return preview_case(
         case,
-        names=case.names.filter(is_public=True),
+        names=case.names.public(),
         photos=case.photos.all(),
         citations=citations,
         events=case.events.all(),

@@ -74,24 +74,21 @@ def test_a_workspace_edit_of_a_photo_description_keeps_its_approval(editor_clien
     exact(isolated_media)
 
 
+def approve_on_the_photo_page(client, photo, *, case):
+    data = {"case": case.pk, "report": "", "kind": "portrait", "alt_text": "", "approved": "on"}
+    response = client.post(f"/admin/cases/photo/{photo.pk}/change/", data, follow=True)
+    assert response.status_code == 200
+    photo.refresh_from_db()
+
+
 def test_approving_on_the_photo_page_goes_through_the_service(editor_client, isolated_media):
     case, photo = unapproved_photo_of_a_published_case()
     other = make_case(display_name="Draft")
-    response = editor_client.post(
-        f"/admin/cases/photo/{photo.pk}/change/",
-        {"case": other.pk, "report": "", "kind": "portrait", "alt_text": "", "approved": "on"},
-        follow=True,
-    )
-    assert response.status_code == 200
-    photo.refresh_from_db()
+    approve_on_the_photo_page(editor_client, photo, case=other)
     # Approved, but moved to a draft: approval is kept, and nothing is public.
     assert (photo.case_id, photo.approved, photo.public_name) == (other.pk, True, "")
     assert photo.history.latest().history_user == User.objects.get(username="editor")
     exact(isolated_media)
-    editor_client.post(
-        f"/admin/cases/photo/{photo.pk}/change/",
-        {"case": case.pk, "report": "", "kind": "portrait", "alt_text": "", "approved": "on"},
-    )
-    photo.refresh_from_db()
+    approve_on_the_photo_page(editor_client, photo, case=case)
     assert photo.public_name
     exact(isolated_media)

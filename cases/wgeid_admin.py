@@ -6,7 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .fields import EncryptedCharField
+from .fields import EncryptedCharField, EncryptedTextField
 from .wgeid import urgency_text
 from .wgeid_models import FamilyStep, WgeidAnswers, WgeidRecord
 
@@ -14,8 +14,12 @@ PRIVATE_FOR_THE_UN = _(
     "Private: never published, never in open data. Prefilled from the relatives' reports; what "
     "you enter here is never overwritten by a later report."
 )
-# Encrypted short fields are one-line inputs here too (the admin gives text columns a box).
-ONE_LINE = {EncryptedCharField: {"widget": widgets.AdminTextInputWidget}}
+# Encrypted short fields are one-line inputs here too (the admin gives text columns a box), and
+# the longer ones small boxes: the workspace holds many of them.
+COMPACT = {
+    EncryptedCharField: {"widget": widgets.AdminTextInputWidget},
+    EncryptedTextField: {"widget": widgets.AdminTextareaWidget(attrs={"rows": 3})},
+}
 
 
 class WgeidRecordInline(admin.StackedInline):
@@ -24,7 +28,7 @@ class WgeidRecordInline(admin.StackedInline):
     max_num = 1
     can_delete = False
     verbose_name = verbose_name_plural = _("For the UN Working Group (WGEID), private")
-    formfield_overrides = ONE_LINE
+    formfield_overrides = COMPACT
     readonly_fields = ["urgent_now"]
     fieldsets = [
         (
@@ -73,7 +77,7 @@ class FamilyStepInline(admin.StackedInline):
     model = FamilyStep
     extra = 0
     verbose_name_plural = _("Steps taken by the family (private, for the WGEID)")
-    formfield_overrides = ONE_LINE
+    formfield_overrides = COMPACT
     readonly_fields = ["report"]
     fields = [
         ("kind", "date", "date_precision"),

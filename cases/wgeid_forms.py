@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .dates import Precision
 from .form_fields import MONTH_CHOICES, DefaultedChoiceField, YearField
@@ -52,8 +53,8 @@ def answer(label, help_text, choices):
 
 
 YES_NO_NOT_SURE = [
-    (Answer.YES, _("Yes")),
-    (Answer.NO, _("No")),
+    (Answer.YES, pgettext_lazy("answer to a request for consent", "Yes")),
+    (Answer.NO, pgettext_lazy("answer to a request for consent", "No")),
     (Answer.UNKNOWN, _("I am not sure yet")),
 ]
 HOW_IT_HAPPENED = [

@@ -6,6 +6,8 @@ import io
 from datetime import date
 
 import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -290,3 +292,17 @@ def test_elements_and_rows_of_many_cases_take_three_queries(django_assert_num_qu
     with django_assert_num_queries(3):
         rows = [(wgeid_elements(case), wgeid_csv_row(case)) for case in cases]
     assert len(rows) == 5
+
+
+def test_a_key_rotation_re_encrypts_the_wgeid_texts_too(settings):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [old]
+    case = make_case()
+    full_record(case)
+    step(case)
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    call_command("rotate_keys", stdout=io.StringIO())
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    assert WgeidRecord.objects.get().passport_number == "E12345678"
+    assert FamilyStep.objects.get().addressed_to == "Ili prefecture procuratorate"
+    assert FamilyStep.history.get().addressed_to == "Ili prefecture procuratorate"

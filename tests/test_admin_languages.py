@@ -162,6 +162,7 @@ def admin_pages(case, duplicate):
     pages += [
         f"/admin/cases/case/{case.pk}/merge/{duplicate.pk}/",
         f"/admin/cases/case/{case.pk}/preview/",
+        "/admin/cases/photo/check/",
     ]
     return list(dict.fromkeys(pages))
 

@@ -11,6 +11,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -405,3 +406,34 @@ def test_staff_without_the_right_to_view_photos_cannot_check_files(client):
     clerk = log_in_to_admin(client, User.objects.get(username="no-role"))
     assert clerk.get(CHECK).status_code == 403
     assert clerk.post(CHECK, {"fingerprint": "ab" * 32}).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_photos_stored_before_the_trail_keep_their_time_received_and_no_fingerprint():
+    before = [("cases", "0019_search_words")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    case = old.get_model("cases", "Case").objects.create()
+    received_at = datetime(2025, 4, 1, 8, 30, tzinfo=UTC)
+    old_photo = old.get_model("cases", "Photo").objects.create(
+        case_id=case.pk, image="photos/old.jpg", thumbnail="photos/old-t.jpg", sha256="0" * 64
+    )
+    old.get_model("cases", "Photo").objects.filter(pk=old_photo.pk).update(created_at=received_at)
+
+    MigrationExecutor(connection).migrate([("cases", "0020_evidence")])
+
+    photo = Photo.objects.get()
+    assert (photo.original_sha256, photo.original_lookup, photo.channel) == ("", "", "")
+    [received] = evidence.file_trail(photo)
+    assert (received.action, received.at, received.who) == ("received", received_at, "not recorded")
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(min_size=1, max_size=20_000))
+def test_whatever_file_is_sent_its_exact_fingerprint_is_checked(staff, data):
+    response = check(staff, file=SimpleUploadedFile("any.bin", data))
+    assert response.status_code == 200
+    assert f"<code>{hashlib.sha256(data).hexdigest()}</code>" in response.text

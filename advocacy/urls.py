@@ -38,8 +38,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
-    path("data/cases.json", views.cases_json, name="data_cases_json"),
-    path("data/cases.csv", views.cases_csv, name="data_cases_csv"),
+    path("data/cases.json", views.open_data_file, {"extension": "json"}, name="data_cases_json"),
+    path("data/cases.csv", views.open_data_file, {"extension": "csv"}, name="data_cases_csv"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -138,9 +138,19 @@ def about(request):
 
 # Seconds after which a client may ask again for an open data file being built.
 OPEN_DATA_RETRY_SECONDS = 15
+# How each open data file is sent: the CSV file holds the JSON file's cases.
+OPEN_DATA_RESPONSES = {
+    "json": {"content_type": "application/json"},
+    "csv": {
+        "content_type": "text/csv; charset=utf-8",
+        "as_attachment": True,
+        "filename": "cases.csv",
+    },
+}
 
 
-def open_data_file(request, extension: str, **file_response_options):
+@require_safe
+def open_data_file(request, extension: str):
     """Served from a file built once per state of public data; staff get the same public file.
 
     After a change the task worker builds the new file; meanwhile visitors get the previous one.
@@ -159,23 +169,6 @@ def open_data_file(request, extension: str, **file_response_options):
         response["Retry-After"] = str(OPEN_DATA_RETRY_SECONDS)
         return response
     exports.remember_variant(site, get_language())
-    response = FileResponse(file, **file_response_options)
+    response = FileResponse(file, **OPEN_DATA_RESPONSES[extension])
     response["ETag"] = etag
     return response
-
-
-@require_safe
-def cases_json(request):
-    return open_data_file(request, "json", content_type="application/json")
-
-
-@require_safe
-def cases_csv(request):
-    """The JSON file's cases as CSV."""
-    return open_data_file(
-        request,
-        "csv",
-        content_type="text/csv; charset=utf-8",
-        as_attachment=True,
-        filename="cases.csv",
-    )

@@ -41,24 +41,19 @@ def _when(moment) -> str:
     return date_format(localtime(moment), "DATETIME_FORMAT")
 
 
-def trail_table(trail: list[evidence.TrailEntry]):
-    """The trail as a small table, oldest first."""
+def trail_list(trail: list[evidence.TrailEntry]):
+    """The trail as a list, oldest first: one line a step, narrow enough for the workspace."""
     if not trail:
         return gettext("Nothing recorded yet.")
-    rows = format_html_join(
+    items = format_html_join(
         "",
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        ((_when(entry.at), entry.label, entry.who, entry.note) for entry in trail),
+        "<li><strong>{}</strong> · {} · {}{}</li>",
+        (
+            (entry.label, _when(entry.at), entry.who, f" · {entry.note}" if entry.note else "")
+            for entry in trail
+        ),
     )
-    return format_html(
-        '<table class="file-trail"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>'
-        "</tr></thead><tbody>{}</tbody></table>",
-        gettext("when"),
-        gettext("what happened"),
-        gettext("who"),
-        gettext("note"),
-        rows,
-    )
+    return format_html('<ol class="file-trail">{}</ol>', items)
 
 
 def fingerprints(photo: Photo):
@@ -88,7 +83,7 @@ def evidence_of(photo: Photo):
     if not photo.pk:
         return "—"
     trail = evidence.trail_entries(photo.file_events.all(), photo.channel)
-    return format_html("{}{}", fingerprints(photo), trail_table(trail))
+    return format_html("{}{}", fingerprints(photo), trail_list(trail))
 
 
 class PhotoEvidenceAdmin:
@@ -102,7 +97,7 @@ class PhotoEvidenceAdmin:
 
     @admin.display(description=_("evidence trail"))
     def trail(self, photo):
-        return trail_table(evidence.file_trail(photo))
+        return trail_list(evidence.file_trail(photo))
 
     def get_urls(self):
         view = self.admin_site.admin_view(csrf_exempt(self.check_view))
@@ -131,7 +126,7 @@ class PhotoEvidenceAdmin:
                 "match": match,
                 "photo": match.photo,
                 "fingerprints": fingerprints(match.photo),
-                "trail": trail_table(trails[match.photo.pk]),
+                "trail": trail_list(trails[match.photo.pk]),
                 "photo_url": reverse("admin:cases_photo_change", args=[match.photo.pk]),
                 "case_url": reverse("admin:cases_case_change", args=[match.photo.case_id]),
                 "thumbnail_url": reverse(

@@ -437,3 +437,13 @@ def test_whatever_file_is_sent_its_exact_fingerprint_is_checked(staff, data):
     response = check(staff, file=SimpleUploadedFile("any.bin", data))
     assert response.status_code == 200
     assert f"<code>{hashlib.sha256(data).hexdigest()}</code>" in response.text
+
+
+def test_a_timeline_event_names_the_files_of_its_case_that_support_it(staff):
+    case = make_case()
+    photo = make_photo(case)
+    event = Event.objects.create(case=case, kind="detained", place="Example place")
+    form = FormOf(staff, case)
+    assert f'value="{photo.pk}"' in form.photo_choices("events-0-photos")
+    assert form.post(staff, {"events-0-photos": [photo.pk]}).status_code == 302
+    assert evidence.supporting_photos(event) == [photo]

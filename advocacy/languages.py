@@ -14,6 +14,7 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import trans_real
 
 
@@ -36,6 +37,12 @@ def _language_bidi(djangos):
         return translation.get_language() in settings.LANGUAGES_BIDI or djangos()
 
     return get_language_bidi
+
+
+def formatted_lazily(message, values: dict):
+    """A lazily translated message with %-placeholders and their values, translated when shown
+    (in the reader's language), where `_("...") % values` would translate it once, at import."""
+    return lazy(lambda: str(message) % values, str)()
 
 
 def language_tag(code: str) -> str:

@@ -25,13 +25,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from advocacy.languages import formatted_lazily
+
 from . import evidence, photos
 from .evidence_models import FileEvent
 from .models import Photo
 
-TOO_LARGE = _(
-    "This file is larger than 15 MB. No photo we received was that large, so it cannot match "
-    "our records."
+TOO_LARGE = formatted_lazily(
+    _(
+        "This file is larger than %(megabytes)s MB. No photo we received was that large, so it "
+        "cannot match our records."
+    ),
+    {"megabytes": photos.MAX_UPLOAD_MEGABYTES},
 )
 NOT_A_FINGERPRINT = _("This is not a SHA-256 fingerprint: it has 64 characters, each 0-9 or a-f.")
 NOTHING_GIVEN = _("Choose a file, or paste its SHA-256 fingerprint.")
@@ -145,6 +150,7 @@ class PhotoEvidenceAdmin:
             "title": gettext("Check a file against our records"),
             "form": form,
             "max_bytes": photos.MAX_UPLOAD_BYTES,
+            "too_large_message": TOO_LARGE,
             **context,
         }
         return TemplateResponse(request, "admin/cases/photo/check_file.html", context)

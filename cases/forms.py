@@ -8,9 +8,9 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
-from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from advocacy.languages import formatted_lazily
 
 from . import photos
 from .codes import normalise_code
@@ -98,16 +98,13 @@ NameFormSet = formset_factory(
 )
 
 
-PHOTO_LIMITS = lazy(
-    lambda: (
-        gettext(
-            "A photo (JPEG, PNG, WebP or HEIC) of at most %(megabytes)s MB and at most 50 "
-            "megapixels, for example 8000 by 6000 pixels. Every phone camera photo fits."
-        )
-        % {"megabytes": photos.MAX_UPLOAD_MEGABYTES}
+PHOTO_LIMITS = formatted_lazily(
+    _(
+        "A photo (JPEG, PNG, WebP or HEIC) of at most %(megabytes)s MB and at most 50 "
+        "megapixels, for example 8000 by 6000 pixels. Every phone camera photo fits."
     ),
-    str,
-)()
+    {"megabytes": photos.MAX_UPLOAD_MEGABYTES},
+)
 
 
 class PhotoForm(forms.Form):

@@ -13,10 +13,19 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.languages import formatted_lazily
+
 from . import imports
 from .forms import display_filename
 from .models import ImportFile
-from .spreadsheets import ENCODINGS, MAX_FILE_BYTES, RefusedFile, read_table
+from .spreadsheets import (
+    ENCODINGS,
+    MAX_FILE_BYTES,
+    MAX_FILE_MEBIBYTES,
+    MAX_ROWS_SHOWN,
+    RefusedFile,
+    read_table,
+)
 
 ROWS_PER_PAGE = 100
 
@@ -24,7 +33,10 @@ ROWS_PER_PAGE = 100
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (CSV or XLSX)"),
-        help_text=_("The first row must name the columns. At most 20 MiB and 20 000 rows."),
+        help_text=formatted_lazily(
+            _("The first row must name the columns. At most %(megabytes)s MiB and %(rows)s rows."),
+            {"megabytes": MAX_FILE_MEBIBYTES, "rows": MAX_ROWS_SHOWN},
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
     encoding = forms.ChoiceField(
@@ -41,7 +53,7 @@ class UploadForm(forms.Form):
         try:
             if upload.size > MAX_FILE_BYTES:  # refused before it is read into memory
                 raise RefusedFile(
-                    _("The file is larger than %(limit)s MiB.") % {"limit": MAX_FILE_BYTES // 2**20}
+                    _("The file is larger than %(limit)s MiB.") % {"limit": MAX_FILE_MEBIBYTES}
                 )
             data = upload.read()
             cleaned["table"] = read_table(data, upload.name, cleaned.get("encoding", ""))

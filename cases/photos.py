@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import pillow_heif
 from django.conf import settings
-from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, UnidentifiedImageError
+
+from advocacy.languages import formatted_lazily
 
 MAX_UPLOAD_BYTES = settings.PHOTO_MAX_UPLOAD_BYTES
 MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
@@ -74,12 +74,9 @@ TOO_LARGE = _(
 )
 DAMAGED = _("This file is damaged or incomplete.")
 ANIMATED = _("Animated images are not accepted.")
-TOO_MANY_BYTES = lazy(
-    lambda: (
-        gettext("This file is larger than %(megabytes)s MB.") % {"megabytes": MAX_UPLOAD_MEGABYTES}
-    ),
-    str,
-)()
+TOO_MANY_BYTES = formatted_lazily(
+    _("This file is larger than %(megabytes)s MB."), {"megabytes": MAX_UPLOAD_MEGABYTES}
+)
 
 # What Pillow and pillow-heif raise for hostile or broken input. Anything else would be
 # a bug in our code and should surface as one.

@@ -25,6 +25,9 @@ from django.utils.translation import gettext as _
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000
+# As staff read them in messages: 20 MiB, 20 000 rows.
+MAX_FILE_MEBIBYTES = MAX_FILE_BYTES // 2**20
+MAX_ROWS_SHOWN = f"{MAX_ROWS:,}".replace(",", " ")
 MAX_COLUMNS = 60
 MAX_CELL_CHARS = 10_000
 # An XLSX file is a zip: what its entries say they unpack to, in all and at most per byte
@@ -68,7 +71,7 @@ def read_table(data: bytes, file_name: str, encoding: str = "") -> Table:
     """The file's first sheet as text. Raises RefusedFile, saying why, for anything hostile."""
     if len(data) > MAX_FILE_BYTES:
         raise RefusedFile(
-            _("The file is larger than %(limit)s MiB.") % {"limit": MAX_FILE_BYTES // 2**20}
+            _("The file is larger than %(limit)s MiB.") % {"limit": MAX_FILE_MEBIBYTES}
         )
     if not data.strip():
         raise RefusedFile(_("The file is empty."))
@@ -269,7 +272,7 @@ def _checked(table: Table) -> Table:
 def _too_many_rows() -> RefusedFile:
     return RefusedFile(
         _("The file has more than %(limit)s rows. Split it into smaller files.")
-        % {"limit": f"{MAX_ROWS:,}".replace(",", " ")}
+        % {"limit": MAX_ROWS_SHOWN}
     )
 
 

@@ -306,3 +306,33 @@ def test_a_key_rotation_re_encrypts_the_wgeid_texts_too(settings):
     assert WgeidRecord.objects.get().passport_number == "E12345678"
     assert FamilyStep.objects.get().addressed_to == "Ili prefecture procuratorate"
     assert FamilyStep.history.get().addressed_to == "Ili prefecture procuratorate"
+
+
+def test_staff_attach_a_report_in_the_admin_and_its_answers_fill_the_case(moderator_client):
+    old, target = make_case(), make_case(display_name="Existing case")
+    full_record(target, nationality="")
+    report = make_report(old)
+    WgeidAnswers.objects.create(report=report, nationality="Kazakhstan", family_steps="A letter.")
+    fill_from_report(case=old, report=report)
+    page = moderator_client.get(f"/admin/cases/report/{report.pk}/change/")
+    form = page.context["adminform"].form
+    data = {n: v for n, v in form.initial.items() if n in form.fields and v is not None}
+    moderator_client.post(f"/admin/cases/report/{report.pk}/change/", data | {"case": target.pk})
+    assert Report.objects.get(pk=report.pk).case == target
+    assert WgeidRecord.objects.get(case=target).nationality == "Kazakhstan"
+    assert WgeidRecord.objects.get(case=target).passport_number == "E12345678"  # staff's stays
+    assert target.family_steps.get().request == "A letter."
+
+
+def test_staff_merge_duplicates_in_the_admin_and_the_records_fold_together(moderator_client):
+    kept, duplicate = make_case(), make_case()
+    full_record(kept, occupation="")
+    full_record(duplicate, occupation="teacher", consent_submission=Answer.NO)
+    step(duplicate)
+    response = moderator_client.post(
+        f"/admin/cases/case/{kept.pk}/merge/{duplicate.pk}/", follow=True
+    )
+    assert "The duplicate was merged into this case." in response.text
+    record = WgeidRecord.objects.get()
+    assert (record.case, record.occupation, record.consent_submission) == (kept, "teacher", "no")
+    assert kept.family_steps.count() == 1

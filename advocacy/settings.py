@@ -406,6 +406,13 @@ LOGIN_LOG_RETENTION_DAYS = envint("LOGIN_LOG_RETENTION_DAYS", 90)
 # Staff email: the daily digest (`manage.py send_moderation_digest`). Console in development.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 STAFF_LANGUAGE = os.environ.get("STAFF_LANGUAGE", "ru")
+# The office's language in case dossiers (cases/dossier.py): each label is printed in it and in
+# English, the language the WGEID reads. English alone when it is "en".
+DOSSIER_LANGUAGE = os.environ.get("DOSSIER_LANGUAGE", STAFF_LANGUAGE)
+if DOSSIER_LANGUAGE not in {code for code, _name in LANGUAGES}:
+    raise ImproperlyConfigured(
+        f"DOSSIER_LANGUAGE must be one of the site's languages, not {DOSSIER_LANGUAGE!r}"
+    )
 REPORT_WAITING_DAYS = envint("REPORT_WAITING_DAYS", 3)
 mail_backend = os.environ.get(
     "EMAIL_BACKEND",
@@ -489,6 +496,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint (case dossiers) logs each step of every rendering at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 SITE_NAME = _("Xinjiang Missing Relatives Record")

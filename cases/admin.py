@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import contacts, search, services, staff_exports, storage
+from .dossier_admin import DossierAdmin
 from .evidence_admin import PhotoEvidenceAdmin
 from .fields import EncryptedCharField
 from .models import Case, CaseMerge, Name, Photo, Report, Source
@@ -61,7 +62,7 @@ def duplicate_links(case: Case):
 
 
 @admin.register(Case)
-class CaseAdmin(ReviewWorkspace, SimpleHistoryAdmin):
+class CaseAdmin(DossierAdmin, ReviewWorkspace, SimpleHistoryAdmin):
     list_display = [
         "label",
         "status",
@@ -140,7 +141,7 @@ class CaseAdmin(ReviewWorkspace, SimpleHistoryAdmin):
         (_("Likely duplicates"), {"fields": ["possible_duplicates"]}),
         (_("Dates of this record"), {"fields": [("created_at", "updated_at")]}),
     ]
-    actions = ["export_for_partners"]
+    actions = ["export_for_partners", "export_dossiers"]
     inlines = [*ReviewWorkspace.inlines, WgeidRecordInline, FamilyStepInline]
 
     class Media:

@@ -746,8 +746,10 @@ class CaseMerge(models.Model):
         return f"{self.merged_label} → {self.kept}"
 
 
-# Spreadsheet imports, the WGEID elements, search words and the evidence trail of files
-# (cases/evidence.py) live in rooms of their own; imported here so Django finds the models.
+# Spreadsheet imports, the WGEID elements, search words, the evidence trail of files
+# (cases/evidence.py) and the record of dossier exports live in rooms of their own; imported here
+# so Django finds the models.
+from .dossier_models import DossierExport  # noqa: E402, F401
 from .evidence_models import FileEvent  # noqa: E402, F401
 from .import_models import ImportedRow, ImportFile, ImportMapping  # noqa: E402, F401
 from .search_models import SearchWord  # noqa: E402, F401

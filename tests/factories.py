@@ -82,6 +82,7 @@ ROLE_MIGRATIONS = {
     "0010_task_permissions": "grant",
     "0016_import_permission": "grant",
     "0018_wgeid": "grant",
+    "0020_dossier": "grant",
 }
 
 

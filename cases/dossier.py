@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -28,6 +29,11 @@ from . import names
 from .dates import format_fuzzy_date
 from .models import Case, Citation, DossierExport, Event, Name, Photo, Report
 from .staff_exports import neutralise
+
+# Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, and the photo
+# pipeline would then take a cut-off upload for a whole one. The dossier only embeds thumbnails
+# we made, which are never truncated.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 TEMPLATE = "cases/dossier/dossier.html"
 PHOTO_SCHEME = "case-photo"

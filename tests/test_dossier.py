@@ -23,11 +23,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from cases import dossier
+from cases import dossier, photos
 from cases.models import Case, Citation, DossierExport, Event, Name
 
 from .conftest import log_in_to_admin
-from .factories import make_case, make_photo, make_report, make_source, staff_user
+from .factories import jpeg_bytes, make_case, make_photo, make_report, make_source, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -310,6 +310,15 @@ def test_no_text_but_an_allowed_photo_is_fetched(url):
     with pytest.raises(dossier.RefusedURL):
         fetcher.fetch(url)
     assert fetcher.refused == [url]
+
+
+def test_the_photo_pipeline_still_refuses_a_cut_off_upload_after_a_dossier(editor_client):
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES when imported; cases.dossier turns it
+    off again, or a worker that rendered a dossier would store half a photo."""
+    download(editor_client, make_full_case())
+    whole = jpeg_bytes(size=(640, 480))
+    with pytest.raises(photos.PhotoRejected):
+        photos.sanitize_photo(io.BytesIO(whole[: len(whole) // 2]))
 
 
 def export(client, cases):

@@ -29,6 +29,7 @@ from . import names
 from .dates import format_fuzzy_date
 from .models import Case, Citation, DossierExport, Event, Name, Photo, Report
 from .staff_exports import neutralise
+from .wgeid import WGEID_CSV_COLUMNS, wgeid_csv_row, wgeid_elements
 
 # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, and the photo
 # pipeline would then take a cut-off upload for a whole one. The dossier only embeds thumbnails
@@ -210,7 +211,8 @@ class Dossier:
 
 def dossier_cases(queryset):
     """Cases with everything a dossier prints, prefetched: the same queries for any number."""
-    return queryset.prefetch_related(
+    return queryset.select_related("wgeid").prefetch_related(
+        "family_steps",
         Prefetch("names", queryset=Name.objects.order_by("id")),
         Prefetch("events", queryset=Event.objects.select_related("source")),
         Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("id")),
@@ -220,25 +222,6 @@ def dossier_cases(queryset):
             queryset=Report.objects.exclude(state=Report.State.SPAM).order_by("created_at"),
         ),
     )
-
-
-# The elements the WGEID asks for, as far as the case's own fields hold them.
-ELEMENTS = [
-    (_("Full name"), lambda case: "\n".join(name.text for name in case.names.all())),
-    (_("sex"), lambda case: case.get_sex_display()),
-    (_("birth date"), lambda case: format_fuzzy_date(case.birth_date, case.birth_date_precision)),
-    (_("ethnicity"), lambda case: case.get_ethnicity_display()),
-    (_("hometown prefecture"), lambda case: case.get_hometown_prefecture_display()),
-    (_("hometown county or village"), lambda case: case.hometown_detail),
-    (_("situation"), lambda case: case.get_situation_display()),
-    (_("situation since"), lambda case: case.situation_since),
-    (_("last known place"), lambda case: case.last_known_place),
-]
-
-
-def wgeid_elements(case: Case) -> list[tuple[str, str]]:
-    """Each element's label and value, in the active language."""
-    return [(str(label), str(value(case))) for label, value in ELEMENTS]
 
 
 def bilingual_elements(case: Case) -> list[tuple[str, str, str, str]]:
@@ -302,25 +285,13 @@ def dossier_pdf(case_id: int, *, by) -> tuple[Case, bytes]:
     return case, pdf
 
 
-def csv_columns() -> list[str]:
-    """Column names in English: the CSV goes with the PDFs to readers of English."""
-    with override("en"):
-        return ["case", "reference", *(str(label) for label, _value in ELEMENTS)]
-
-
-def csv_row(case: Case) -> list[str]:
-    with override("en"):
-        values = [value for _label, value in wgeid_elements(case)]
-    return [str(case.pk), case.reference or "", *values]
-
-
 def wgeid_csv(cases) -> bytes:
     """The WGEID fields of `cases`, one row each; no cell can run as a spreadsheet formula."""
     text = io.StringIO()
     writer = csv.writer(text)
-    writer.writerow(csv_columns())
+    writer.writerow(WGEID_CSV_COLUMNS)
     for case in cases:
-        writer.writerow([neutralise(cell) for cell in csv_row(case)])
+        writer.writerow([neutralise(cell) for cell in wgeid_csv_row(case)])
     return ("\ufeff" + text.getvalue()).encode()  # the BOM makes spreadsheets read UTF-8
 
 

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from cases import dossier, photos
-from cases.models import Case, Citation, DossierExport, Event, Name
+from cases.models import Case, Citation, DossierExport, Event, FamilyStep, Name, WgeidRecord
+from cases.wgeid import WGEID_CSV_COLUMNS, wgeid_elements
 
 from .conftest import log_in_to_admin
 from .factories import jpeg_bytes, make_case, make_photo, make_report, make_source, staff_user
@@ -85,6 +86,21 @@ def make_full_case(**fields):
         submitter_phone="+7 700 123 4567",
     )
     hashed_photo(case, alt_text="Portrait")
+    WgeidRecord.objects.create(
+        case=case,
+        id_card_number="654321198001011234",
+        nationality="Chinese",
+        occupation="Farmer",
+        disappearance_date=date(2018, 3, 9),
+        disappearance_date_precision="day",
+        disappearance_place="Tekes county police station",
+        responsible_name="Tekes county public security bureau",
+        consent_submission="yes",
+        consent_named="no",
+    )
+    FamilyStep.objects.create(
+        case=case, kind=FamilyStep.Kind.choices[0][0], addressed_to="The local police"
+    )
     return case
 
 
@@ -113,10 +129,14 @@ def test_the_dossier_holds_every_element_citation_fingerprint_and_the_signature_
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = text_of(response.content)
-    for label, value in dossier.wgeid_elements(case):
+    elements = wgeid_elements(case)
+    assert len(elements) >= 20
+    for label, value in elements:
         assert squeezed(label) in squeezed(text)
         for line in value.splitlines():  # several names: one a line
             assert squeezed(line) in squeezed(text), label
+    for private in ("654321198001011234", "Tekes county public security bureau"):
+        assert private in text
     for spelling in SPELLINGS:
         assert spelling in text
     assert "Detained in March 2018" in text and "Families of the detained speak" in text
@@ -202,7 +222,12 @@ def test_labels_are_in_the_office_language_and_in_english(editor_client, setting
     with override("ru"):
         assert str(dossier.LABELS["timeline"]) != "Timeline", "untranslated label"
         assert str(dossier.LABELS["timeline"]) in text
+        russian_elements = wgeid_elements(case)
     assert "Timeline" in text
+    for (russian, _value), (english, _same) in zip(
+        russian_elements, wgeid_elements(case), strict=True
+    ):
+        assert squeezed(russian) in squeezed(text) and squeezed(english) in squeezed(text)
 
 
 def test_a_right_to_left_office_language_sets_the_direction(editor_client, settings):
@@ -236,7 +261,7 @@ def test_the_number_of_queries_does_not_grow_with_photos_or_names():
             built(case)
         return len(captured)
 
-    assert queries_for(small) == queries_for(large) == 6
+    assert queries_for(small) == queries_for(large) == 7
 
 
 class CountingHandler(BaseHTTPRequestHandler):
@@ -342,9 +367,10 @@ def test_the_bulk_export_is_a_zip_of_one_pdf_per_case_and_an_escaped_csv(editor_
         "wgeid-fields.csv",
     ]
     second_pdf = text_of(archive.read(f"dossier-case-{second.pk}.pdf"))
-    assert "Tekes county" not in second_pdf and "HYPERLINK" in second_pdf
+    assert 'HYPERLINK("http://example.org","x")' in second_pdf
     rows = list(csv.reader(io.StringIO(archive.read("wgeid-fields.csv").decode("utf-8-sig"))))
-    assert len(rows) == 3 and rows[0][:2] == ["case", "reference"]
+    assert len(rows) == 3 and rows[0] == WGEID_CSV_COLUMNS
+    assert rows[1][WGEID_CSV_COLUMNS.index("id_card_number")] == "654321198001011234"
     cells = [cell for row in rows for cell in row]
     assert '\'=HYPERLINK("http://example.org","x")' in cells
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)

@@ -28,7 +28,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from . import names
 from .dates import format_fuzzy_date
 from .models import Case, Citation, DossierExport, Event, Name, Photo, Report
-from .staff_exports import neutralise
+from .csv_cells import csv_cell
 from .wgeid import WGEID_CSV_COLUMNS, wgeid_csv_row, wgeid_elements
 
 # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, and the photo
@@ -291,7 +291,7 @@ def wgeid_csv(cases) -> bytes:
     writer = csv.writer(text)
     writer.writerow(WGEID_CSV_COLUMNS)
     for case in cases:
-        writer.writerow([neutralise(cell) for cell in wgeid_csv_row(case)])
+        writer.writerow([csv_cell(cell) for cell in wgeid_csv_row(case)])
     return ("\ufeff" + text.getvalue()).encode()  # the BOM makes spreadsheets read UTF-8
 
 

@@ -26,9 +26,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import names
+from .csv_cells import csv_cell
 from .dates import format_fuzzy_date
 from .models import Case, Citation, DossierExport, Event, Name, Photo, Report
-from .csv_cells import csv_cell
 from .wgeid import WGEID_CSV_COLUMNS, wgeid_csv_row, wgeid_elements
 
 # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, and the photo

@@ -82,7 +82,7 @@ ROLE_MIGRATIONS = {
     "0010_task_permissions": "grant",
     "0016_import_permission": "grant",
     "0018_wgeid": "grant",
-    "0020_dossier": "grant",
+    "0021_dossier": "grant",
 }
 
 

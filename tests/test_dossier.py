@@ -32,7 +32,7 @@ from .factories import jpeg_bytes, make_case, make_photo, make_report, make_sour
 
 pytestmark = pytest.mark.django_db
 
-dossier_roles = importlib.import_module("cases.migrations.0020_dossier")
+dossier_roles = importlib.import_module("cases.migrations.0021_dossier")
 
 SPELLINGS = ["Әділғазы Ерғазы", "Adilgazy Yergazy", "ئادىلغازى ئەرغازى", "阿地力加孜"]
 ARCHIVE_URL = "https://archive.example.org/2019/01/the-camps-report"
@@ -105,7 +105,7 @@ def make_full_case(**fields):
 
 
 def editor(username="editor"):
-    """An Editor, whose role gets the dossier permission from migration 0020."""
+    """An Editor, whose role gets the dossier permission from migration 0021."""
     return staff_user(username, "Editor")
 
 

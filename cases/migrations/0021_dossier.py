@@ -42,7 +42,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0018_wgeid"),
+        ("cases", "0020_evidence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -141,6 +141,11 @@ def unpublish_case(
     if status == Case.Status.HIDDEN and not reason.strip():
         raise ValidationError(_("Say why the case is hidden."))
     require_permission(by, "cases.publish_case")
+    return _take_off_public_site(case=case, status=status, reason=reason, by=by)
+
+
+def _take_off_public_site(*, case: Case, status: str, reason: str, by) -> Case:
+    """Unpublish without asking for a role: `by` is recorded in the photos' trails."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         case.status = status
@@ -284,8 +289,9 @@ def after_case_edit(*, case: Case, by=None) -> str | None:
     """
     case.refresh_from_db()
     if case.is_published and not case.consent_allows_publication:
-        # Anyone who may edit may lower consent, and the family's word wins over roles.
-        unpublish_case(case=case, by=None)
+        # Anyone who may edit may lower consent, and the family's word wins over roles: no
+        # role is asked for, but who lowered it is in the photos' trails.
+        _take_off_public_site(case=case, status=Case.Status.IN_REVIEW, reason="", by=by)
         return _("Consent no longer allows publication: the case was unpublished at once.")
     with removing_files_on_failure() as written, transaction.atomic():
         reconcile_public_photos(case_ids=[case.pk], written=written, by=by)
@@ -330,7 +336,9 @@ def attach_report(*, report: Report, case: Case, by) -> Report:
         evidence.unlink_claims_elsewhere(report.photos.values_list("pk", flat=True))
         FamilyStep.objects.filter(report=report).update(case=case)  # they follow their report
         fill_from_report(case=case, report=report)
-        restrict_consent(case=case, consent=report.consent, photo_consent=report.photo_consent)
+        restrict_consent(
+            case=case, consent=report.consent, photo_consent=report.photo_consent, by=by
+        )
         reconcile_public_photos(case_ids=[old_case_id, case.pk], written=written, by=by)
     return report
 
@@ -350,7 +358,7 @@ def _move_photos(photos, *, to: Case, by) -> int:
     return count
 
 
-def restrict_consent(*, case: Case, consent: str, photo_consent: bool) -> None:
+def restrict_consent(*, case: Case, consent: str, photo_consent: bool, by=None) -> None:
     """A case with several reports may be published only as far as every report allows."""
     case.refresh_from_db()
     lowest = Consent.most_restrictive(case.consent, consent)
@@ -358,7 +366,7 @@ def restrict_consent(*, case: Case, consent: str, photo_consent: bool) -> None:
     if (lowest, photos_allowed) != (case.consent, case.photo_consent):
         case.consent, case.photo_consent = lowest, photos_allowed
         case.save(update_fields=["consent", "photo_consent", "updated_at"])
-    after_case_edit(case=case)
+    after_case_edit(case=case, by=by)
 
 
 def merge_cases(*, kept: Case, duplicate: Case, by) -> CaseMerge:
@@ -392,7 +400,7 @@ def merge_cases(*, kept: Case, duplicate: Case, by) -> CaseMerge:
         fold_into(kept=kept, duplicate=duplicate)
         duplicate.delete()
         restrict_consent(
-            case=kept, consent=duplicate.consent, photo_consent=duplicate.photo_consent
+            case=kept, consent=duplicate.consent, photo_consent=duplicate.photo_consent, by=by
         )
         reconcile_public_photos(case_ids=[kept.pk], written=written, by=by)
     return record

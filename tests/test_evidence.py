@@ -449,3 +449,17 @@ def test_a_timeline_event_names_the_files_of_its_case_that_support_it(staff):
     assert f'value="{photo.pk}"' in form.photo_choices("events-0-photos")
     assert form.post(staff, {"events-0-photos": [photo.pk]}).status_code == 302
     assert evidence.supporting_photos(event) == [photo]
+
+
+def test_who_lowered_consent_is_in_the_trail_of_the_photos_it_took_off_the_site(client, editor):
+    case = make_case(photo_consent=True)
+    photo = make_photo(case)
+    make_publishable(case)
+    publish_case(case=case, by=editor)
+    moderator = log_in_to_admin(client, staff_user("moderator", "Moderator"))
+    response = FormOf(moderator, case).post(moderator, {"consent": "internal"})
+    assert response.status_code == 302
+    assert [(e.action, e.who) for e in evidence.file_trail(photo)] == [
+        ("published", "Aigerim Editor"),
+        ("unpublished", "moderator"),
+    ]

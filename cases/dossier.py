@@ -25,9 +25,10 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import names
+from . import evidence, names
 from .csv_cells import csv_cell
 from .dates import format_fuzzy_date
+from .evidence_models import FileEvent
 from .models import Case, Citation, DossierExport, Event, Name, Photo, Report
 from .wgeid import WGEID_CSV_COLUMNS, wgeid_csv_row, wgeid_elements
 
@@ -141,9 +142,16 @@ LABELS = {
     "received": _("Received"),
     "fingerprint": _("SHA-256 of the stored file (sanitized)"),
     "fingerprint_help": _(
-        "The stored file is the sanitized copy: metadata removed, re-encoded. Its SHA-256 "
-        "identifies it exactly; any change to the file changes it."
+        "Two fingerprints identify each file. The SHA-256 of the file as the relative sent it "
+        "was taken on arrival, before anything was changed (the original itself is not kept): "
+        "whoever holds the original can compute it and show it is the same file. The stored "
+        "file is the sanitized copy (metadata removed, re-encoded), with a SHA-256 of its own. "
+        "Any change to a file changes its SHA-256."
     ),
+    "original": _("SHA-256 of the file as the relative sent it"),
+    "channel": _("Received through"),
+    "trail": _("Trail"),
+    "supported_by": _("Supporting files"),
     "came_with": _("Came with report"),
     "no_photos": _("No approved photo."),
     "consent": _("Consent record"),
@@ -214,9 +222,23 @@ def dossier_cases(queryset):
     return queryset.select_related("wgeid").prefetch_related(
         "family_steps",
         Prefetch("names", queryset=Name.objects.order_by("id")),
-        Prefetch("events", queryset=Event.objects.select_related("source")),
-        Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("id")),
-        Prefetch("photos", queryset=Photo.objects.filter(approved=True).order_by("id")),
+        Prefetch(
+            "events", queryset=Event.objects.select_related("source").prefetch_related("photos")
+        ),
+        Prefetch(
+            "citations",
+            queryset=Citation.objects.select_related("source")
+            .prefetch_related("photos")
+            .order_by("id"),
+        ),
+        Prefetch(
+            "photos",
+            queryset=Photo.objects.filter(approved=True)
+            .prefetch_related(
+                Prefetch("file_events", queryset=FileEvent.objects.select_related("actor"))
+            )
+            .order_by("id"),
+        ),
         Prefetch(
             "reports",
             queryset=Report.objects.exclude(state=Report.State.SPAM).order_by("created_at"),
@@ -241,11 +263,27 @@ def build_dossier(case: Case, *, by) -> Dossier:
         prepared_at=timezone.localtime(),
         elements=bilingual_elements(case),
         names=[(name, name_direction(name)) for name in case.names.all()],
-        events=list(case.events.all()),
-        citations=list(case.citations.all()),
-        photos=list(case.photos.all()),
+        events=[with_support(event, case) for event in case.events.all()],
+        citations=[with_support(citation, case) for citation in case.citations.all()],
+        photos=[with_evidence(photo) for photo in case.photos.all()],
         reports=list(case.reports.all()),
     )
+
+
+def with_support(claim, case: Case):
+    """A citation or event with the approved files of its case that support it (prefetched:
+    evidence.supporting_photos asks the database once per claim)."""
+    approved = {photo.pk for photo in case.photos.all()}
+    claim.supporting = [photo for photo in claim.photos.all() if photo.pk in approved]
+    return claim
+
+
+def with_evidence(photo: Photo) -> Photo:
+    """A photo with its trail and the fingerprint of the file as the relative sent it."""
+    photo.trail = evidence.trail_entries(photo.file_events.all(), photo.channel)
+    photo.original_fingerprint = in_language(evidence.original_fingerprint_label, photo)
+    photo.received_through = in_language(evidence.channel_label, photo)
+    return photo
 
 
 def name_direction(name: Name) -> str:
@@ -265,15 +303,18 @@ def file_name(case: Case) -> str:
 
 
 def record_export(*, cases, kind, by) -> DossierExport:
-    """The audit record of one download, written before a byte of it leaves."""
+    """The audit record of one download, written before a byte of it leaves: the export, and
+    an "exported" step in the trail of every photo it holds."""
+    photos = [photo for case in cases for photo in case.photos.all()]
     with transaction.atomic():
         export = DossierExport.objects.create(
-            kind=kind,
-            case_count=len(cases),
-            photo_count=sum(len(case.photos.all()) for case in cases),
-            exported_by=by,
+            kind=kind, case_count=len(cases), photo_count=len(photos), exported_by=by
         )
         export.cases.set(cases)
+        for case in cases:
+            evidence.record_file_events(
+                case.photos.all(), FileEvent.Action.EXPORTED, by, note=file_name(case)
+            )
     return export
 
 

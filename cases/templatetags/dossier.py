@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import override
 
 from .. import dossier
+from ..evidence_models import FileEvent
 from .moderation import language_name
 
 register = template.Library()
@@ -53,6 +54,12 @@ def choice(obj, field_name):
 def fuzzy(obj, field_name):
     """A date at its precision (the `<field>_precision` beside it), printed when shown."""
     return dossier.fuzzy_date(getattr(obj, field_name), getattr(obj, f"{field_name}_precision"))
+
+
+@register.filter
+def file_action(action):
+    """A step of a file's trail by its code, still lazy, for `both`."""
+    return FileEvent.Action(action).label
 
 
 @register.filter

@@ -32,6 +32,7 @@ ROOT = BENCH.parent
 PY = sys.executable
 MAX_QUERIES = 6
 LATENCY_MS = 50
+SEARCH_MS = 30
 THROUGHPUT = {"cached": 0.8, "uncached": 0.25, "scraper": 0.8}
 INGEST_MS, BOMB_MS, PEAK_MIB = 250, 50, 80
 # The stated bound for any accepted file (DESIGN.md): photos.MAX_DECODE_BYTES and what a decode
@@ -146,16 +147,18 @@ def latency_rows(latency: dict, search: dict | None) -> list[list[str]]:
                 ]
             )
     if search:
+        # DESIGN.md: a search's page and count, p95 <= 30 ms at 100,000 cases, 50 at 1,000,000.
+        budget = SEARCH_MS if search["cases"] <= 200_000 else LATENCY_MS
         for group in ("all", "all but 2 letters"):
             figures = search["groups"][group]
-            ok = figures["p95"] <= LATENCY_MS
-            gap = "" if ok else f" (+{figures['p95'] - LATENCY_MS:.0f} ms)"
+            ok = figures["p95"] <= budget
+            gap = "" if ok else f" (+{figures['p95'] - budget:.0f} ms)"
             rows.append(
                 [
                     f"search query (search.py: page + count), {group}, postgres, "
                     f"{search['cases']:,} cases",
                     f"p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms{gap}",
-                    f"p95 <= {LATENCY_MS} ms",
+                    f"p95 <= {budget} ms",
                     verdict(ok),
                 ]
             )
@@ -267,6 +270,11 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=300, help="case pages and searches timed")
     parser.add_argument("--duration", type=int, default=10, help="wrk seconds per page")
     parser.add_argument("--search-repeat", type=int, default=1, help="search.py --repeat")
+    parser.add_argument(
+        "--search-cases",
+        type=int,
+        help="cases for bench/search.py (default --cases; 1000000 for DESIGN.md's optional run)",
+    )
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--no-search", action="store_true", help="skip bench/search.py")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "bench.md")
@@ -293,7 +301,8 @@ def main() -> None:
             sqlite = ["bench/latency.py", "--db", "sqlite", *size]
             step("latency, sqlite", [*sqlite, "--json", str(work / "sqlite.json")], timings)
         if not args.no_search:
-            search = ["bench/search.py", "--db", "postgres", "--cases", str(args.cases)]
+            search_cases = str(args.search_cases or args.cases)
+            search = ["bench/search.py", "--db", "postgres", "--cases", search_cases]
             search += ["--repeat", str(args.search_repeat)]
             step("search", [*search, "--json", str(work / "search.json")], timings)
     finally:

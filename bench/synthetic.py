@@ -400,14 +400,14 @@ def write_search_words(names) -> None:
     if connection.vendor != "postgresql":
         index_names(names, fresh=True)
         return
-    columns = "name_id, word, rough, han"
+    columns = "name_id, word, rough, han, position"
     with (
         connection.cursor() as cursor,
         cursor.copy(f"COPY cases_searchword ({columns}) FROM STDIN") as copy,
     ):
         for name in names:
             for row in search_words(name):
-                copy.write_row((name.pk, row.word, row.rough, row.han))
+                copy.write_row((name.pk, row.word, row.rough, row.han, row.position))
 
 
 def make_queries(people, count: int, rng: random.Random) -> list[tuple[str, str, int]]:

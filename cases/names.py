@@ -43,8 +43,9 @@ How a query word meets a word of a name (`word_level`), best first:
    Nurgalieva, Nurgalikyzy), or a Han reading across scripts (努尔兰, Nurlan, Нұрланов);
 4. typo (`is_typo`): one edit in a word of five letters or more, two from nine, keeping the first
    and the last letter, replacing a vowel only by a vowel (Sautbay for Sauytbay; not Rahima for
-   Rahila); never for Han, whose readings are rough already;
-5. infix: a query word of three letters or more inside the name's word (Gul: Aygul).
+   Rahila); never for Han, whose readings are rough already. The database looks up the one-edit
+   typos (`typo_variants`); two edits count in a name that another query word found;
+5. infix: a query word of three to six letters inside the name's word (Gul: Aygul).
 
 A name matches when every query word meets one of its words, or every word of the name is met by
 the query (a query giving a patronymic too: Джалилова Гульбахар Ахмедовна finds Gulbahar
@@ -242,17 +243,18 @@ def search_key(text: str) -> str:
 
 
 class Word(NamedTuple):
-    """One word of a name or a query: its folded key; for a run of Han characters, also its
-    Turkic reading (`turkic_reading`) and the rough form both sides are compared in."""
+    """One word of a name or a query: its folded key, whether it is a run of Han characters, and
+    its rough form (`rough_form`), compared across scripts only: of a Han run's Turkic reading
+    (`turkic_reading`), or of another word without its ending (`stems`). Search stores the three
+    (search_models.SearchWord), so that ranking a name never reads its text again."""
 
     key: str
     han: bool = False
-    reading: str = ""
+    rough: str = ""
 
-    @property
-    def rough(self) -> str:
-        """Compared across scripts only: a Han reading's, or a word's without its ending."""
-        return rough_form(self.reading if self.han else min(stems(self.key), key=len))
+
+def _latin_word(key: str) -> Word:
+    return Word(key, rough=rough_form(min(stems(key), key=len)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -261,12 +263,12 @@ def name_words(text: str) -> tuple[Word, ...]:
     text = _arabic_to_latin(unicodedata.normalize("NFKC", text))
     words, position = [], 0
     for match in _HAN_RUN.finditer(text):
-        words += [Word(key) for key in _folded_words(text[position : match.start()])]
+        words += [_latin_word(key) for key in _folded_words(text[position : match.start()])]
         syllables = _lazy_pinyin()(match.group())
         if key := _fold_word("".join(syllables)):
-            words.append(Word(key, han=True, reading=turkic_reading(syllables)))
+            words.append(Word(key, han=True, rough=rough_form(turkic_reading(syllables))))
         position = match.end()
-    words += [Word(key) for key in _folded_words(text[position:])]
+    words += [_latin_word(key) for key in _folded_words(text[position:])]
     return tuple(words)
 
 
@@ -306,6 +308,9 @@ def query_words(text: str) -> list[str]:
 # Shorter query words match only the start of a name's word: "Ma" means Ma, Mamay or Marat, not
 # Ahmat or Salima, and a database index needs three letters to find a word inside another.
 MIN_INFIX_LENGTH = 3
+# Longer words are looked for inside others no more: a trigram index reads the rows of every
+# trigram of the word for it, which grows with the word, and a long word is a whole name part.
+MAX_INFIX_LENGTH = 6
 
 
 @functools.cache
@@ -448,6 +453,7 @@ MIN_STEM_LENGTH = 4
 # Typos: one edit in a word of five letters or more, two from nine.
 TYPO_LENGTHS = ((9, 2), (5, 1))
 _VOWELS = frozenset("aiou")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 class Level:
@@ -497,6 +503,27 @@ def is_typo(typed: str, word: str) -> bool:
     )
 
 
+def typo_variants(typed: str) -> frozenset[str]:
+    """Every word one edit away from typed that `is_typo` accepts: the database looks them up as
+    they are (a few hundred at most, each an index probe). Two edits, from nine letters, are
+    recognised in a name that search found by another word."""
+    length = len(typed)
+    if length < TYPO_LENGTHS[-1][0]:
+        return frozenset()
+    inner = range(1, length - 1)
+    found = {typed[:i] + typed[i + 1 :] for i in inner if length > TYPO_LENGTHS[-1][0]}
+    found |= {typed[:i] + typed[i + 1] + typed[i] + typed[i + 2 :] for i in range(1, length - 2)}
+    found |= {typed[:i] + letter + typed[i:] for i in range(1, length) for letter in _LETTERS}
+    found |= {
+        typed[:i] + vowel + typed[i + 1 :]
+        for i in inner
+        if typed[i] in _VOWELS
+        for vowel in _VOWELS
+    }
+    found.discard(typed)
+    return frozenset(word for word in found if is_typo(typed, word))
+
+
 def word_level(typed: Word, word: Word) -> float:
     """How well one query word meets one word of a name (a Level), or 0."""
     if typed.key == word.key:
@@ -513,7 +540,8 @@ def word_level(typed: Word, word: Word) -> float:
         return Level.VARIANT
     if not (typed.han or word.han) and is_typo(typed.key, word.key):
         return Level.TYPO
-    if len(typed.key) >= MIN_INFIX_LENGTH and typed.key in word.key and not typed.han:
+    inside = MIN_INFIX_LENGTH <= len(typed.key) <= MAX_INFIX_LENGTH
+    if inside and typed.key in word.key and not typed.han:
         return Level.INFIX
     return 0.0
 
@@ -529,17 +557,25 @@ class Rank(NamedTuple):
 
 
 def rank_name(query: str, name: str) -> Rank | None:
-    """The rank of name for query, or None when the name does not match.
+    """The rank of name for query, or None when the name does not match (`rank_words`)."""
+    return rank_words(query_words_of(query), han_text(query), name_words(name), han_text(name))
+
+
+def query_words_of(query: str) -> tuple[Word, ...]:
+    """The words of a query that count (MAX_QUERY_WORDS)."""
+    return name_words(query)[:MAX_QUERY_WORDS]
+
+
+def rank_words(typed, query_han: str, words, name_han: str) -> Rank | None:
+    """The rank of a name's words for a query's, or None when the name does not match.
 
     Each query word takes its best Level over the name's words. The name matches when every
     query word meets a word of it, or when every word of the name is met (a query giving more
     than is on file, such as a patronymic); a name meeting only some words of the query and
     holding others (Adilbek Yergazy for Adilgazy Yergazy) does not. Or the query's Han
-    characters are in the name, in order, whatever separates them.
+    characters are in the name's, in order, whatever separates them.
     """
-    typed, words = name_words(query)[:MAX_QUERY_WORDS], name_words(name)
-    query_han = han_text(query)
-    han_exact = bool(query_han) and query_han in han_text(name)
+    han_exact = bool(query_han) and query_han in name_han
     if not typed or not words:
         return Rank(True, 1.0, 1.0, 1.0, True) if han_exact else None
     levels = [[word_level(t, w) for w in words] for t in typed]

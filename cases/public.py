@@ -108,7 +108,7 @@ def search_page(filters: dict, text: str, number):
     matching and ranking the names again.
     """
     cases = Case.objects.published().filter(**filters)
-    ranked_ids = list(search.search_cases(cases, text).values_list("pk", flat=True))
+    ranked_ids = search.search_ids(cases, text)
     page = Paginator(ranked_ids, CASES_PER_PAGE).get_page(number)
     found = listed_cases().in_bulk(page.object_list)
     page.object_list = [found[pk] for pk in page.object_list if pk in found]

@@ -1,14 +1,16 @@
 """Find cases by any spelling of a person's name, or by reference: public, admin and duplicates.
 
-Search (`search_cases`, `ranked_case_ids`) takes its rules from `names.rank_name`. The database
-only gathers candidates: the Names having a SearchWord row (search_models.py) that could meet a
-query word (the same word, a word it begins, a word sharing its stem or its rough form, a word of
-similar trigrams with its first and last letter for a typo, a word it is inside) or one of the
-query's Han characters, at most MAX_CANDIDATES of them, those meeting the most query words
-first. Python then ranks each candidate name by `rank_name`, drops those that do not match, and
-ranks each case by its best name; ties go to the newest case. On PostgreSQL the indexes of
-migration 0019 answer every condition (a btree for equal words and prefixes, trigrams for typos
-and infixes); SQLite reads its btree for prefixes and scans for the rest.
+Search (`search_cases`, `search_ids`) takes its rules from `names.rank_words`. The database only
+gathers candidates, in two queries. The first reads SearchWord alone (search_models.py): the
+names having a word that could meet a query word (the same word, a word it begins, a word sharing
+its stem or its rough form, one of its one-edit typos from `names.typo_variants`, a word it is
+inside) or the query's Han characters, at most MAX_CANDIDATES, those meeting the most query words
+first. The second reads those names, of cases of the queryset, public ones for the public, with
+their words in order. Python ranks each name by `rank_words` (no name's text is parsed again),
+drops those that do not match, and ranks each case by its best name; ties go to the newest case.
+On PostgreSQL the indexes of migrations 0019 and 0020 answer every condition (a btree for equal
+words, prefixes and typos, trigrams for words inside others); SQLite reads its btree for all
+but words inside others, which it scans for.
 
 Duplicates (`likely_duplicates`) still use the looser substring rule of `name_condition` on the
 key of Name, with the GIN indexes of migration 0002.
@@ -21,7 +23,7 @@ from operator import add, or_
 from django.db import connections, models
 from django.db.models import F, FloatField, Func, Max, Q, TextField, Value
 from django.db.models.functions import Cast, Greatest, Least, Length
-from django.db.models.lookups import Contains, Range
+from django.db.models.lookups import Contains
 from django.utils.translation import gettext as _
 
 from . import codes, names
@@ -36,7 +38,7 @@ HAN_SEPARATORS = ("·", "・", "•", "‧", " ", "-")
 MAX_MATCHES = 500
 # Candidate names ranked in Python for one search; the database sends those meeting the most
 # query words, and the closest, first.
-MAX_CANDIDATES = 1000
+MAX_CANDIDATES = 500
 # Names looked at for duplicates of one case, closest first, so a common name stays cheap.
 DUPLICATE_CANDIDATES = 200
 # Two cases both "not known" or "elsewhere" share nothing.
@@ -70,10 +72,7 @@ def search_cases(queryset, text: str, *, public_only: bool = True):
     holds the cases of the MAX_MATCHES best-matching names at most. Text shaped like a reference
     costs one query here, as "reference or name" in one query cannot use the indexes.
     """
-    reference = codes.as_reference(text)
-    if reference and queryset.filter(reference=reference).exists():
-        return queryset.filter(reference=reference)
-    ranked = ranked_case_ids(queryset, text, public_only=public_only)
+    ranked = search_ids(queryset, text, public_only=public_only)
     if not ranked:
         return queryset.none()
     place = models.Case(
@@ -83,32 +82,76 @@ def search_cases(queryset, text: str, *, public_only: bool = True):
     return queryset.filter(pk__in=ranked).alias(search_place=place).order_by("search_place")
 
 
+def search_ids(queryset, text: str, *, public_only: bool = True) -> list[int]:
+    """What search_cases finds, as case ids best first, for a caller that pages them itself."""
+    reference = codes.as_reference(text)
+    if reference and (found := list(queryset.filter(reference=reference).values_list("pk")[:1])):
+        return [found[0][0]]
+    return ranked_case_ids(queryset, text, public_only=public_only)
+
+
 def ranked_case_ids(queryset, text: str, *, public_only: bool = True) -> list[int]:
-    """The ids of the cases of queryset whose names match text, best first (one query)."""
-    candidates = candidate_names(queryset, text, public_only=public_only)
+    """The ids of the cases of queryset whose names match text, best first (two queries: the
+    candidate names, then the words of those that belong to cases of queryset)."""
+    candidates = candidate_names(text, queryset.db)
+    typed, query_han = names.query_words_of(text), names.han_text(text)
+    if candidates is None and not query_han:
+        return []
+    candidates = [] if candidates is None else list(candidates)
     best = {}
-    for row in candidates if candidates is not None else ():
-        rank = names.rank_name(text, row["name__text"])
-        case_id = row["name__case_id"]
+    for case_id, text_of_name, words in _names_of(queryset, candidates, query_han, public_only):
+        name_han = names.han_text(text_of_name) if query_han else ""
+        rank = names.rank_words(typed, query_han, words, name_han)
         if rank is not None and (case_id not in best or rank > best[case_id]):
             best[case_id] = rank
     ranked = sorted(best, key=lambda case_id: (best[case_id], case_id), reverse=True)
     return ranked[:MAX_MATCHES]
 
 
-def candidate_names(queryset, text: str, *, public_only: bool = True):
-    """Names of cases of queryset that may match text, as rows of name_id, name__case_id and
-    name__text, at most MAX_CANDIDATES, those meeting the most query words and Han characters
-    first; None when text has nothing to search by."""
-    terms = _terms(text, queryset.db)
-    if not terms:
-        return None
-    candidates = SearchWord.objects.using(queryset.db).filter(
-        word_condition(text, queryset.db), name__case__in=queryset.values("pk")
+def name_rows(queryset, name_ids: list[int], han: str = "", *, public_only: bool = True):
+    """The words of these names, and of the names holding the Han characters han, in order, with
+    each name's case and text, for the names of cases of queryset (public names only, with
+    public_only). From Name, so that PostgreSQL reads the names by their ids, and the Han
+    characters through the GIN index of migration 0002, which finds names holding all of them
+    (rows of SearchWord, one per character, made common characters cost a scan of thousands)."""
+    wanted = Q(pk__in=name_ids)
+    if han:
+        wanted |= _han_in_text(han, connections[queryset.db].vendor)
+    found = Name.objects.using(queryset.db).filter(
+        wanted, case__in=queryset.values("pk"), search_words__position__isnull=False
     )
     if public_only:
-        candidates = candidates.filter(name__is_public=True)
-    met = [Max(models.Case(models.When(term[2], then=1), default=0)) for term in terms]
+        found = found.filter(is_public=True)
+    return found.order_by("pk", "search_words__position").values_list(
+        "pk",
+        "case_id",
+        "text",
+        "search_words__word",
+        "search_words__han",
+        "search_words__rough",
+    )
+
+
+def _names_of(queryset, name_ids: list[int], han: str, public_only: bool):
+    """(case id, text, words) of each name that name_rows finds."""
+    found = {}
+    rows = name_rows(queryset, name_ids, han, public_only=public_only)
+    for name_id, case_id, text, key, is_han, rough in rows:
+        found.setdefault(name_id, (case_id, text, []))[2].append(names.Word(key, is_han, rough))
+    return [(case_id, text, tuple(words)) for case_id, text, words in found.values()]
+
+
+def candidate_names(text: str, db: str = "default"):
+    """Ids of the names that may match text by its words, at most MAX_CANDIDATES, from SearchWord
+    alone: first those meeting the most query words, then the closest, then the newest; None
+    when text has no words to search by (Han characters are name_rows'). Which of them
+    are public, and of which cases, name_rows tells: joined here, a misjudged count of rows
+    made PostgreSQL read every name and case."""
+    condition = word_condition(text, db)
+    if condition is None:
+        return None
+    terms = _terms(text, db)
+    met = [Max(models.Case(models.When(loose, then=1), default=0)) for *_, loose in terms]
     closeness = [
         Max(
             models.Case(
@@ -120,24 +163,26 @@ def candidate_names(queryset, text: str, *, public_only: bool = True):
         )
         for exact, near, loose in terms
     ]
-    return (
-        candidates.values("name_id", "name__case_id", "name__text")
+    rows = (
+        SearchWord.objects.using(db)
+        .filter(condition)
+        .values("name_id")
         .annotate(met=reduce(add, met), closeness=reduce(add, closeness))
-        .order_by("-met", "-closeness", "-name__case_id", "-name_id")[:MAX_CANDIDATES]
     )
+    ordered = rows.filter(met__gt=0).order_by("-met", "-closeness", "-name_id")
+    return ordered.values_list("name_id", flat=True)[:MAX_CANDIDATES]
 
 
 def word_condition(text: str, db: str = "default") -> Q | None:
     """What a SearchWord row of a candidate name meets: any of the conditions of candidate_names
     (the indexes answer it; tested on PostgreSQL's plans)."""
-    terms = _terms(text, db)
-    return reduce(or_, (term[2] for term in terms)) if terms else None
+    wanted = [loose for _exact, _near, loose in _terms(text, db)]
+    return reduce(or_, wanted) if wanted else None
 
 
 def _terms(text: str, db: str) -> list[tuple[Q, Q, Q]]:
-    words = names.name_words(text)[: names.MAX_QUERY_WORDS]
-    terms = [_word_terms(word, db) for word in words]
-    return terms + [(Q(word=character),) * 3 for character in sorted(set(names.han_text(text)))]
+    """For each query word, the SearchWord conditions of _word_terms."""
+    return [_word_terms(word, db) for word in names.query_words_of(text)]
 
 
 def _word_terms(word: names.Word, db: str) -> tuple[Q, Q, Q]:
@@ -152,26 +197,11 @@ def _word_terms(word: names.Word, db: str) -> tuple[Q, Q, Q]:
     if len(rough := word.rough) >= names.MIN_ROUGH_LENGTH:
         near |= Q(rough=rough, han=not word.han)
     loose = Q()
-    if not word.han and len(word.key) >= names.TYPO_LENGTHS[-1][0]:
-        loose = _typo_candidates(word.key, db)
-    if not word.han and len(word.key) >= names.MIN_INFIX_LENGTH:
+    if not word.han and (variants := names.typo_variants(word.key)):
+        loose = Q(word__in=sorted(variants))
+    if not word.han and names.MIN_INFIX_LENGTH <= len(word.key) <= names.MAX_INFIX_LENGTH:
         loose |= Q(word__contains=word.key)
-    return exact, near, near | loose if loose else near
-
-
-def _typo_candidates(key: str, db: str) -> Q:
-    """Words that may be one or two slips away from key: the same first and last letter, a
-    length within two, and on PostgreSQL trigrams in common (pg_trgm's % operator, indexed)."""
-    condition = Q(
-        Range(Length("word"), (len(key) - 2, len(key) + 2)),
-        word__startswith=key[0],
-        word__endswith=key[-1],
-    )
-    if connections[db].vendor == "postgresql":
-        from django.contrib.postgres.lookups import TrigramSimilar
-
-        condition &= Q(TrigramSimilar(F("word"), Value(key)))
-    return condition
+    return exact, near, (near | loose) if loose else near
 
 
 def name_condition(text: str, *, vendor: str) -> Q | None:
@@ -322,9 +352,8 @@ def index_names(saved, *, fresh: bool = False) -> None:
 
 
 def search_words(name) -> list[SearchWord]:
-    """One row per distinct word of the name (`names.name_words`) and per Han character."""
-    rows = {(word.key, word.rough, word.han) for word in names.name_words(name.text)}
-    rows |= {(character, "", True) for character in names.han_text(name.text)}
+    """One row per word of the name (`names.name_words`), in order."""
     return [
-        SearchWord(name=name, word=word, rough=rough, han=han) for word, rough, han in sorted(rows)
+        SearchWord(name=name, word=word.key, rough=word.rough, han=word.han, position=position)
+        for position, word in enumerate(names.name_words(name.text))
     ]

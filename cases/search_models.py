@@ -4,7 +4,7 @@ from django.db import models
 
 
 class SearchWord(models.Model):
-    """One folded word of a Name (`names.name_words`), or one Han character of it.
+    """One folded word of a Name (`names.name_words`), a run of Han characters being one.
 
     Written only by `search.index_names`, whenever a Name is saved; deleted with its Name. The
     public search joins it to Name and Case, so a hidden name or an unpublished case is never a
@@ -16,6 +16,8 @@ class SearchWord(models.Model):
     # Compared across scripts only (`names.rough_form`): a Han word's reading, or a word's stem.
     rough = models.CharField(max_length=200, blank=True)
     han = models.BooleanField(default=False)
+    # The word's place in the name (null in rows written before migration 0020).
+    position = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         indexes = [

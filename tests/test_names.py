@@ -6,14 +6,18 @@
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cases.names import (
     Script,
     detect_script,
     han_text,
+    is_typo,
     keys_match,
     query_words,
     search_key,
+    typo_variants,
 )
 
 # (what a relative types, the spelling on file), by what makes them differ; the rules are in
@@ -499,3 +503,37 @@ def test_a_word_of_one_or_two_letters_must_begin_a_word_of_the_name():
     assert keys_match("Ma", "Ahmet Mamay")
     assert not keys_match("Ma", "Ahmat Salima")
     assert keys_match("Ahm", "Salim Ahmat") and keys_match("lim", "Salim Ahmat")
+
+
+def one_edit(word: str, letters: str) -> set[str]:
+    """Every word one deletion, insertion, replacement or swap of neighbours away."""
+    edits = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    edits |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    for i in range(len(word) + 1):
+        edits |= {word[:i] + letter + word[i:] for letter in letters}
+        edits |= {word[:i] + letter + word[i + 1 :] for letter in letters}
+    return edits - {word}
+
+
+@given(st.text(alphabet="abdgiklmnorstu", min_size=5, max_size=11))
+def test_the_database_looks_up_exactly_the_one_edit_typos(word):
+    variants = typo_variants(word)
+    assert all(is_typo(word, variant) for variant in variants)
+    assert {edit for edit in one_edit(word, "abdgiklmnorstu") if is_typo(word, edit)} <= variants
+
+
+@pytest.mark.parametrize(
+    ("typed", "on_file", "typo"),
+    [
+        ("sautbai", "sauitbai", True),  # a letter dropped
+        ("mihirgul", "mihrigul", True),  # two letters swapped
+        ("mahrigul", "mihrigul", True),  # a vowel for another
+        ("rahima", "rahila", False),  # a consonant for another: another name
+        ("gulnar", "gulnara", False),  # the last letter
+        ("galim", "halim", False),  # the first letter
+        ("asel", "asal", False),  # four letters
+        ("abdurahmon", "abdrahman", True),  # two edits from nine letters
+    ],
+)
+def test_a_typo_keeps_the_first_and_last_letter_and_replaces_vowels_only(typed, on_file, typo):
+    assert is_typo(typed, on_file) is typo

@@ -8,7 +8,7 @@ inside) or the query's Han characters, at most MAX_CANDIDATES, those meeting the
 first. The second reads those names, of cases of the queryset, public ones for the public, with
 their words in order. Python ranks each name by `rank_words` (no name's text is parsed again),
 drops those that do not match, and ranks each case by its best name; ties go to the newest case.
-On PostgreSQL the indexes of migrations 0019 and 0020 answer every condition (a btree for equal
+On PostgreSQL the indexes of migrations 0019 and 0022 answer every condition (a btree for equal
 words, prefixes and typos, trigrams for words inside others); SQLite reads its btree for all
 but words inside others, which it scans for.
 

@@ -16,7 +16,7 @@ class SearchWord(models.Model):
     # Compared across scripts only (`names.rough_form`): a Han word's reading, or a word's stem.
     rough = models.CharField(max_length=200, blank=True)
     han = models.BooleanField(default=False)
-    # The word's place in the name (null in rows written before migration 0020).
+    # The word's place in the name (null in rows written before migration 0022).
     position = models.PositiveSmallIntegerField(null=True)
 
     class Meta:

@@ -28,7 +28,7 @@ def write_search_words(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0019_search_words")]
+    dependencies = [("cases", "0021_dossier")]
 
     operations = [
         migrations.AddField(

@@ -40,7 +40,8 @@ def noise_photo(seed: int):
 def bench_case(sanitized: list):
     from django.core.files.base import ContentFile
 
-    from cases.models import Case, Citation, Event, Name, Photo, Report, Source, random_code
+    from cases.codes import random_code
+    from cases.models import Case, Citation, Event, Name, Photo, Report, Source
 
     case = Case.objects.create(display_name="Bench", hometown_detail="Tekes county")
     for text in SPELLINGS:

@@ -38,7 +38,13 @@ catalogs: install
 		--add-location=file
 	DEBUG=true $(PY) manage.py tote_catalogs
 
-run: messages
+.PHONY: system-packages-run system-packages-test
+system-packages-run:
+	@scripts/system-packages run
+system-packages-test:
+	@scripts/system-packages test
+
+run: system-packages-run messages
 	DEBUG=true $(PY) manage.py migrate --verbosity=0
 	DEBUG=true $(PY) manage.py load_demo_data
 	DEBUG=true $(PY) manage.py create_demo_staff --address $(HOST):$(PORT)
@@ -51,7 +57,7 @@ $(AXE): tests/browser_tools/package.json tests/browser_tools/package-lock.json
 	npm ci --prefix tests/browser_tools --no-audit --no-fund --silent
 	touch $(AXE)
 
-test: messages $(AXE)
+test: system-packages-test messages $(AXE)
 	SECRET_KEY=test-only-not-a-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SERVE_MEDIA=true \
 		FIELD_ENCRYPTION_KEYS=dGVzdC1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24= \
 		LOOKUP_HASH_KEY=test-only-lookup-key-not-for-production \

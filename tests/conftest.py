@@ -12,10 +12,20 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import translation
 from django_otp.oath import totp
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import sync_playwright
 
 from advocacy.otp.models import AuthenticatorDevice
 from cases.caching import local_pages
+
+# Property tests check what input does, not how fast: a loaded machine (CI runs two test processes
+# on two cores) must not fail one for an example over Hypothesis's 200 ms deadline, nor for
+# examples slow to generate. Speed is measured in bench/.
+hypothesis_settings.register_profile(
+    "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("suite")
 
 # What production settings need besides SECRET_KEY, for tests that import them in a fresh process.
 ENCRYPTION_KEYS_ENV = {

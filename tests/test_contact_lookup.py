@@ -23,7 +23,7 @@ contact_text = st.text(min_size=1, max_size=200).filter(lambda text: "\x00" not 
     name=contact_text,
     phone=st.from_regex(r"\+?[0-9]{1,3}[ (]?[0-9]{3}[) -]?[0-9 -]{4,12}", fullmatch=True),
 )
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 def test_a_stored_contact_is_found_by_itself_and_never_by_its_hash_of_another_kind(name, phone):
     stored = contacts.hashes_of({"submitter_name": name, "submitter_phone": phone}).split()
     assert contacts.hashes_for_search(phone) & set(stored)
@@ -33,9 +33,7 @@ def test_a_stored_contact_is_found_by_itself_and_never_by_its_hash_of_another_ki
 
 
 @given(term=st.text(max_size=300))
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_search_of_the_report_list_answers(term, staff_client):
     response = staff_client.get("/admin/cases/report/", {"q": term.replace("\x00", "")})
     assert response.status_code == 200

@@ -355,7 +355,7 @@ def test_the_fetcher_refuses_web_and_file_urls_and_photos_of_other_cases():
     assert own.read().startswith(b"\xff\xd8")  # the decrypted JPEG
 
 
-@hypothesis_settings(max_examples=200, deadline=None)
+@hypothesis_settings(max_examples=200)
 @given(url=st.text(max_size=60))
 def test_no_text_but_an_allowed_photo_is_fetched(url):
     fetcher = dossier.PrivatePhotoFetcher([])

@@ -313,9 +313,7 @@ def test_what_is_not_a_file_or_a_fingerprint_gets_a_clear_error(staff, data, mes
     assert message in response.text
 
 
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(typed=st.text(max_size=300))
 def test_no_typed_fingerprint_gives_a_server_error(staff, typed):
     assert check(staff, fingerprint=typed).status_code < 500
@@ -431,9 +429,7 @@ def test_photos_stored_before_the_trail_keep_their_time_received_and_no_fingerpr
     assert (received.action, received.at, received.who) == ("received", received_at, "not recorded")
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(min_size=1, max_size=20_000))
 def test_whatever_file_is_sent_its_exact_fingerprint_is_checked(staff, data):
     response = check(staff, file=SimpleUploadedFile("any.bin", data))

@@ -413,7 +413,7 @@ def test_any_text_is_a_date_or_a_reason_never_a_crash(text):
         parse_fuzzy_date(text, today=date(2026, 1, 1))
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(strategies.binary(max_size=3000))
 def test_any_bytes_are_a_table_or_a_refusal_never_a_crash(data):
     try:
@@ -431,7 +431,7 @@ PLAIN_CELL = strategies.text(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(strategies.lists(PLAIN_CELL, min_size=1, max_size=6))
 def test_text_cells_come_back_as_typed_or_the_file_is_refused_as_a_formula(cells):
     data = ("name\n" + "\n".join(cells)).encode()

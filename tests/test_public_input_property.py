@@ -97,7 +97,6 @@ DECLARED = [
 ]
 EXAMPLES = settings(
     max_examples=25,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -140,7 +139,6 @@ def test_no_value_of_a_parameter_a_page_reads_gives_a_server_error(
 
 @settings(
     max_examples=60,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(code=hostile_text, language=st.sampled_from(LANGUAGES))

@@ -73,16 +73,14 @@ def typed_codes(draw):
     return code, joined
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(typed_codes())
 def test_every_way_of_typing_a_code_reads_as_the_code(codes):
     code, typed = codes
     assert normalise_code(typed) == code
 
 
-@settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=60))
 def test_any_text_typed_as_a_code_is_a_plain_not_found(client, text):
     response = client.post("/en/report/status/", {"code": text})

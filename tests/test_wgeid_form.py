@@ -162,7 +162,6 @@ hostile = st.one_of(
 
 @settings(
     max_examples=30,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(field=st.sampled_from(sorted(TEXT_FIELDS)), value=hostile)

@@ -255,7 +255,7 @@ def test_the_preview_follows_the_form_as_typed_without_saving(editor_client):
     assert case.display_name == "" and not Source.objects.exists()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, suppress_health_check=list(HealthCheck))
 @given(
     field=st.sampled_from(
         [

@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.files.storage import storages
+from django.db import models
 from django.test import Client
 
 from cases import evidence
@@ -23,32 +24,19 @@ from .factories import make_case, make_photo, make_report, make_source
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.urls_public_media")]
 
+
+def free_text_fields(model) -> list[str]:
+    """Every field of model that holds typed text (choices aside): read from the model, so that a
+    field added later gets its canary too."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField) and not field.choices
+    ]
+
+
 # Every text field of the WGEID record, of a family step and of a relative's answers.
-WGEID_TEXT = {
-    WgeidRecord: [
-        "full_name",
-        "id_card_number",
-        "passport_number",
-        "nationality",
-        "occupation",
-        "disappearance_place",
-        "responsible_name",
-        "responsible_basis",
-        "submitter_name",
-        "submitter_contact",
-    ],
-    FamilyStep: ["addressed_to", "request", "answer"],
-    WgeidAnswers: [
-        "id_card_number",
-        "passport_number",
-        "nationality",
-        "occupation",
-        "disappearance_place",
-        "responsible_name",
-        "responsible_basis",
-        "family_steps",
-    ],
-}
+WGEID_TEXT = {model: free_text_fields(model) for model in (WgeidRecord, FamilyStep, WgeidAnswers)}
 WGEID_CANARIES = [
     f"{model.__name__.lower()}{field.replace('_', '')}"
     for model, fields in WGEID_TEXT.items()
